@@ -1,0 +1,138 @@
+/**
+ * Parlor's configuration: one typed object, validated at start. Each field has a default, an
+ * environment variable and a flag; flags override the environment, which overrides defaults.
+ * docs/configuration.md and ../shared/docs/INTERFACE.md list them for users.
+ */
+import { parseArgs } from 'node:util';
+
+export type ChatLogSinkKind = 'local' | 'aws';
+
+export interface Config {
+  /** Address to bind. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Embedded state (SQLite) and local chat logs live here. */
+  readonly dataDir: string;
+  /** Region of ARNs when a request's signature names none. */
+  readonly region: string;
+  /** The account of open mode. */
+  readonly accountId: string;
+  /** Accounts, credentials and policies (JSON); undefined = open mode. */
+  readonly authFile: string | undefined;
+  /** Allow open mode on a non-loopback address. */
+  readonly insecureOpen: boolean;
+  /** Milliseconds a review handler may take before the room's fallback applies. */
+  readonly reviewTimeoutMs: number;
+  /** JSON object or path of a JSON file: Lambda function ARN → webhook URL. */
+  readonly reviewWebhooks: string | undefined;
+  /** Where chat logs go. */
+  readonly chatLogSink: ChatLogSinkKind;
+  /** pino level of Parlor's own log lines. */
+  readonly logLevel: string;
+}
+
+interface FieldSpec {
+  readonly env: string;
+  readonly flag: string;
+  readonly boolean?: boolean;
+}
+
+const FIELDS: Readonly<Record<keyof Config, FieldSpec>> = {
+  host: { env: 'PARLOR_HOST', flag: 'host' },
+  port: { env: 'PARLOR_PORT', flag: 'port' },
+  dataDir: { env: 'PARLOR_DATA_DIR', flag: 'data-dir' },
+  region: { env: 'PARLOR_REGION', flag: 'region' },
+  accountId: { env: 'PARLOR_ACCOUNT_ID', flag: 'account-id' },
+  authFile: { env: 'PARLOR_AUTH_FILE', flag: 'auth-file' },
+  insecureOpen: { env: 'PARLOR_INSECURE_OPEN', flag: 'insecure-open', boolean: true },
+  reviewTimeoutMs: { env: 'PARLOR_REVIEW_TIMEOUT_MS', flag: 'review-timeout-ms' },
+  reviewWebhooks: { env: 'PARLOR_REVIEW_WEBHOOKS', flag: 'review-webhooks' },
+  chatLogSink: { env: 'PARLOR_CHAT_LOG_SINK', flag: 'chat-log-sink' },
+  logLevel: { env: 'PARLOR_LOG_LEVEL', flag: 'log-level' },
+};
+
+export const DEFAULTS: Config = {
+  host: '127.0.0.1',
+  port: 4577,
+  dataDir: './.parlor',
+  region: 'us-east-1',
+  accountId: '123456789012',
+  authFile: undefined,
+  insecureOpen: false,
+  reviewTimeoutMs: 200,
+  reviewWebhooks: undefined,
+  chatLogSink: 'local',
+  logLevel: 'info',
+};
+
+export class ConfigError extends Error {}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads flags (`argv` without node and script) and the environment; throws ConfigError. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const options = Object.fromEntries(
+    Object.values(FIELDS).map((f) => [f.flag, { type: f.boolean ? ('boolean' as const) : ('string' as const) }]),
+  );
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const raw = (key: keyof Config): string | undefined => {
+    const spec = FIELDS[key];
+    const flag = flags[spec.flag];
+    if (flag !== undefined) return String(flag);
+    const fromEnv = env[spec.env];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const pick = <K extends keyof Config>(key: K, parse: (s: string, name: string) => Config[K]): Config[K] => {
+    const value = raw(key);
+    const spec = FIELDS[key];
+    return value === undefined ? DEFAULTS[key] : parse(value, `${spec.env} / --${spec.flag}`);
+  };
+  const str = (s: string) => s;
+  const config: Config = {
+    host: pick('host', str),
+    port: pick('port', (s, n) => integer(n, s, 0, 65535)),
+    dataDir: pick('dataDir', str),
+    region: pick('region', (s, n) => {
+      if (!/^[a-z0-9-]+$/.test(s)) throw new ConfigError(`${n} must look like a region (e.g. us-east-1), got "${s}"`);
+      return s;
+    }),
+    accountId: pick('accountId', (s, n) => {
+      if (!/^\d{12}$/.test(s)) throw new ConfigError(`${n} must be 12 digits, got "${s}"`);
+      return s;
+    }),
+    authFile: pick('authFile', str),
+    insecureOpen: pick('insecureOpen', (s, n) => {
+      if (s !== 'true' && s !== 'false' && s !== '1' && s !== '0') throw new ConfigError(`${n} must be true or false`);
+      return s === 'true' || s === '1';
+    }),
+    reviewTimeoutMs: pick('reviewTimeoutMs', (s, n) => integer(n, s, 1, 60_000)),
+    reviewWebhooks: pick('reviewWebhooks', str),
+    chatLogSink: pick('chatLogSink', (s, n) => {
+      if (s !== 'local' && s !== 'aws') throw new ConfigError(`${n} must be "local" or "aws", got "${s}"`);
+      return s;
+    }),
+    logLevel: pick('logLevel', (s, n) => {
+      if (!LOG_LEVELS.includes(s)) throw new ConfigError(`${n} must be one of ${LOG_LEVELS.join(', ')}`);
+      return s;
+    }),
+  };
+  return config;
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

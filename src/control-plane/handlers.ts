@@ -1,0 +1,63 @@
+/**
+ * The operation map: every operation of the model → the function that performs it and the
+ * resource ARNs it acts on (for authorisation). It is a mapped type over the model's
+ * operation names, so the compiler refuses a model operation without a handler.
+ */
+import { ValidationException } from '../domain/errors.js';
+import type { OperationName, OperationShapes } from '../protocol/generated/model.js';
+import type { ControlPlaneDeps, OperationContext } from './context.js';
+import {
+  createLoggingConfiguration,
+  deleteLoggingConfiguration,
+  getLoggingConfiguration,
+  listLoggingConfigurations,
+  updateLoggingConfiguration,
+} from './logging-configurations.js';
+import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from './rooms.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
+
+export interface OperationHandler<K extends OperationName> {
+  run(deps: ControlPlaneDeps, ctx: OperationContext, input: OperationShapes[K]['input']): Promise<OperationShapes[K]['output']>;
+  /**
+   * The ARNs an IAM policy must allow the action on; `*` for creates and lists, as IAM does for
+   * IVS Chat. Inputs are already validated.
+   */
+  resources(input: OperationShapes[K]['input']): readonly string[];
+}
+
+export type OperationHandlers = { readonly [K in OperationName]: OperationHandler<K> };
+
+const ANY = ['*'] as const;
+
+/** Chat operations until the data plane exists: a defined AWS error, never a 404 page. */
+function notYet<K extends OperationName>(name: K): OperationHandler<K> {
+  return {
+    run: async () => {
+      throw new ValidationException(`${name} is not available on this server yet`, 'UNKNOWN_OPERATION');
+    },
+    resources: () => ANY,
+  };
+}
+
+export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
+  CreateRoom: { run: createRoom, resources: (i) => ['*', ...(i.loggingConfigurationIdentifiers ?? [])] },
+  GetRoom: { run: getRoom, resources: (i) => [i.identifier] },
+  UpdateRoom: { run: updateRoom, resources: (i) => [i.identifier, ...(i.loggingConfigurationIdentifiers ?? [])] },
+  DeleteRoom: { run: deleteRoom, resources: (i) => [i.identifier] },
+  ListRooms: { run: listRooms, resources: () => ANY },
+  CreateLoggingConfiguration: { run: createLoggingConfiguration, resources: () => ANY },
+  GetLoggingConfiguration: { run: getLoggingConfiguration, resources: (i) => [i.identifier] },
+  UpdateLoggingConfiguration: { run: updateLoggingConfiguration, resources: (i) => [i.identifier] },
+  DeleteLoggingConfiguration: { run: deleteLoggingConfiguration, resources: (i) => [i.identifier] },
+  ListLoggingConfigurations: { run: listLoggingConfigurations, resources: () => ANY },
+  TagResource: { run: tagResource, resources: (i) => [i.resourceArn] },
+  UntagResource: { run: untagResource, resources: (i) => [i.resourceArn] },
+  ListTagsForResource: { run: listTagsForResource, resources: (i) => [i.resourceArn] },
+};
+
+export const PENDING_CHAT_HANDLERS: Pick<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
+  CreateChatToken: notYet('CreateChatToken'),
+  SendEvent: notYet('SendEvent'),
+  DeleteMessage: notYet('DeleteMessage'),
+  DisconnectUser: notYet('DisconnectUser'),
+};

@@ -1,0 +1,38 @@
+/**
+ * Opaque `nextToken`s for the list operations: base64url of the position after the last item
+ * returned. A token that does not decode to a position is a ValidationException on `nextToken`.
+ */
+import { ValidationException } from '../domain/errors.js';
+import type { PageKey } from '../store/store.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+export function encodePageToken(key: PageKey): string {
+  return Buffer.from(JSON.stringify({ t: key.updateTime, a: key.arn })).toString('base64url');
+}
+
+export function decodePageToken(token: string | undefined): PageKey | undefined {
+  if (token === undefined || token === '') return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (typeof v === 'object' && v !== null) {
+      const { t, a } = v as { t?: unknown; a?: unknown };
+      if (typeof t === 'number' && Number.isSafeInteger(t) && typeof a === 'string' && a.startsWith('arn:')) {
+        return { updateTime: t, arn: a };
+      }
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw ValidationException.fields([{ name: 'nextToken', message: 'is not a token this service issued' }]);
+}
+
+/**
+ * Cuts one page from `rows` fetched with limit + 1: returns the page and the token of the next
+ * page when there is one.
+ */
+export function pageOf<T extends PageKey>(rows: T[], limit: number): { items: T[]; nextToken?: string } {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextToken: encodePageToken(items[items.length - 1]!) };
+}

@@ -1,0 +1,86 @@
+/**
+ * The store port: durable state of the control plane. Implementations: sqlite-store.ts
+ * (embedded default). Every method is atomic on its own; none leaks driver types. Timestamps
+ * are epoch milliseconds. Callers pass fully-formed records; the store does not invent values
+ * other than the forward-only `updateTime` rule stated on each update method.
+ */
+import type { Scope } from '../domain/arn.js';
+import type { LoggingConfiguration, LoggingConfigurationPatch } from '../domain/logging-configuration.js';
+import type { Room, RoomPatch } from '../domain/room.js';
+
+/** Position in a list ordered by `updateTime` descending, then `arn` descending. */
+export interface PageKey {
+  readonly updateTime: number;
+  readonly arn: string;
+}
+
+export interface RoomFilter {
+  /** Exact room name. */
+  readonly name?: string;
+  /** Exact review-handler URI. */
+  readonly messageReviewHandlerUri?: string;
+  /** Rooms whose list contains this logging-configuration ARN. */
+  readonly loggingConfigurationIdentifier?: string;
+}
+
+/** Outcome of a write that references logging configurations. */
+export type RoomWrite =
+  | { readonly kind: 'ok'; readonly room: Room }
+  | { readonly kind: 'not-found' }
+  /** Listed logging-configuration ARNs that do not exist; nothing was written. */
+  | { readonly kind: 'missing-logging-configurations'; readonly arns: readonly string[] };
+
+export type LoggingConfigurationCreate = { readonly kind: 'ok' } | { readonly kind: 'quota-exceeded'; readonly limit: number };
+
+export type LoggingConfigurationDelete =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'not-found' }
+  /** Rooms still list it; nothing was deleted. */
+  | { readonly kind: 'in-use'; readonly roomArns: readonly string[] };
+
+export type TagWrite =
+  | { readonly kind: 'ok'; readonly tags: Readonly<Record<string, string>> }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'too-many'; readonly limit: number };
+
+export interface Store {
+  /**
+   * Inserts a new room. Fails without writing when a listed logging configuration does not
+   * exist (checked in the same transaction, so a concurrent delete cannot slip between).
+   */
+  createRoom(room: Room): Promise<RoomWrite>;
+  getRoom(arn: string): Promise<Room | undefined>;
+  /**
+   * Applies the members present in `patch`. `updateTime` becomes max(now, previous + 1), so it
+   * moves forward on every successful update even within one millisecond. Logging
+   * configurations are checked as in createRoom.
+   */
+  updateRoom(arn: string, patch: RoomPatch, now: number): Promise<RoomWrite>;
+  /** True when a room was deleted. */
+  deleteRoom(arn: string): Promise<boolean>;
+  /**
+   * Rooms of one scope matching every filter given, newest `updateTime` first, starting after
+   * `after`; returns at most `limit` rooms.
+   */
+  listRooms(scope: Scope, filter: RoomFilter, after: PageKey | undefined, limit: number): Promise<Room[]>;
+
+  /** Inserts unless the scope already holds `quota` configurations (checked atomically). */
+  createLoggingConfiguration(config: LoggingConfiguration, quota: number): Promise<LoggingConfigurationCreate>;
+  getLoggingConfiguration(arn: string): Promise<LoggingConfiguration | undefined>;
+  /** Applies the members present; `updateTime` as for updateRoom. Undefined when absent. */
+  updateLoggingConfiguration(arn: string, patch: LoggingConfigurationPatch, now: number): Promise<LoggingConfiguration | undefined>;
+  /** Deletes unless some room still lists it. */
+  deleteLoggingConfiguration(arn: string): Promise<LoggingConfigurationDelete>;
+  /** Same order and paging as listRooms. */
+  listLoggingConfigurations(scope: Scope, after: PageKey | undefined, limit: number): Promise<LoggingConfiguration[]>;
+
+  /** Tags of a room or logging configuration; undefined when no such resource. */
+  getTags(arn: string): Promise<Readonly<Record<string, string>> | undefined>;
+  /** Merges `tags` over the resource's tags unless the result would exceed `limit` keys. */
+  tagResource(arn: string, tags: Readonly<Record<string, string>>, limit: number): Promise<TagWrite>;
+  /** Removes the keys (absent keys are ignored). */
+  untagResource(arn: string, keys: readonly string[]): Promise<TagWrite>;
+
+  /** Releases the underlying resources; pending writes are already durable. */
+  close(): Promise<void>;
+}
