@@ -6,9 +6,10 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
-import { NO_ROOM_OBSERVER, type ControlPlaneDeps } from '../control-plane/context.js';
+import { NO_OBSERVER, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CONTROL_PLANE_HANDLERS, PENDING_CHAT_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { createHttpServer } from '../server/http-server.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -34,8 +35,11 @@ export async function startParlor(config: Config, logger: Logger = pino({ level:
         'Give an auth file (PARLOR_AUTH_FILE), bind to 127.0.0.1, or pass --insecure-open.',
     );
   }
+  // One registry for the process; parts that count things register their metrics on it.
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
-  const deps: ControlPlaneDeps = { store, now: Date.now, rooms: NO_ROOM_OBSERVER };
+  const deps: ControlPlaneDeps = { store, now: Date.now, changes: NO_OBSERVER };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...PENDING_CHAT_HANDLERS };
 
   const server = createHttpServer({
@@ -45,6 +49,7 @@ export async function startParlor(config: Config, logger: Logger = pino({ level:
     logger,
     plainRoutes: {
       '/healthz': async () => ({ contentType: 'application/json', body: JSON.stringify({ status: 'ok' }) }),
+      '/metrics': async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
     },
   });
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
  * dependencies it may use. Built per request by the transport; no transport types in here.
  */
 import type { Scope } from '../domain/arn.js';
+import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { Room } from '../domain/room.js';
 import type { Store } from '../store/store.js';
 
@@ -14,19 +15,37 @@ export interface OperationContext {
 }
 
 /**
- * Told about room changes that live chat must apply at once. Calls are made after the change
- * is durable; an observer must not throw.
+ * Told about changes that live parts (chat sessions, chat-log delivery) must apply at once.
+ * Calls are made after the change is durable, on the node that made it; an observer must not
+ * throw.
  */
-export interface RoomObserver {
+export interface ChangeObserver {
   roomUpdated(room: Room): void;
   roomDeleted(room: Room): void;
+  loggingConfigurationUpdated(config: LoggingConfiguration): void;
+  loggingConfigurationDeleted(config: LoggingConfiguration): void;
 }
 
 export interface ControlPlaneDeps {
   readonly store: Store;
   /** Epoch milliseconds. */
   readonly now: () => number;
-  readonly rooms: RoomObserver;
+  readonly changes: ChangeObserver;
 }
 
-export const NO_ROOM_OBSERVER: RoomObserver = { roomUpdated() {}, roomDeleted() {} };
+export const NO_OBSERVER: ChangeObserver = {
+  roomUpdated() {},
+  roomDeleted() {},
+  loggingConfigurationUpdated() {},
+  loggingConfigurationDeleted() {},
+};
+
+/** One observer that tells each of `observers`, in order. */
+export function observeAll(observers: readonly ChangeObserver[]): ChangeObserver {
+  return {
+    roomUpdated: (r) => observers.forEach((o) => o.roomUpdated(r)),
+    roomDeleted: (r) => observers.forEach((o) => o.roomDeleted(r)),
+    loggingConfigurationUpdated: (c) => observers.forEach((o) => o.loggingConfigurationUpdated(c)),
+    loggingConfigurationDeleted: (c) => observers.forEach((o) => o.loggingConfigurationDeleted(c)),
+  };
+}

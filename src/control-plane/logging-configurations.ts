@@ -87,6 +87,7 @@ export async function updateLoggingConfiguration(
     deps.now(),
   );
   if (!updated) throw notFound(arn, 'logging-configuration');
+  deps.changes.loggingConfigurationUpdated(updated);
   return activeOutput(updated);
 }
 
@@ -100,9 +101,11 @@ export async function deleteLoggingConfiguration(
   input: DeleteLoggingConfigurationRequest,
 ): Promise<void> {
   const arn = ownArn(ctx, input.identifier, 'logging-configuration');
+  const config = await deps.store.getLoggingConfiguration(arn);
   const result = await deps.store.deleteLoggingConfiguration(arn);
   switch (result.kind) {
     case 'ok':
+      if (config) deps.changes.loggingConfigurationDeleted(config);
       return;
     case 'not-found':
       throw notFound(arn, 'logging-configuration');

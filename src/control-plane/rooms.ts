@@ -96,14 +96,14 @@ export async function updateRoom(deps: ControlPlaneDeps, ctx: OperationContext, 
     deps.now(),
   );
   const room = roomOf(write, arn);
-  deps.rooms.roomUpdated(room);
+  deps.changes.roomUpdated(room);
   return roomOutput(room);
 }
 
 export async function deleteRoom(deps: ControlPlaneDeps, ctx: OperationContext, input: DeleteRoomRequest): Promise<void> {
   const room = await getOwnRoom(deps, ctx, input.identifier);
   if (!(await deps.store.deleteRoom(room.arn))) throw notFound(room.arn, 'room');
-  deps.rooms.roomDeleted(room);
+  deps.changes.roomDeleted(room);
 }
 
 export async function listRooms(deps: ControlPlaneDeps, ctx: OperationContext, input: ListRoomsRequest): Promise<ListRoomsResponse> {
