@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
-import { OpenAuthenticator } from '../auth/open-authenticator.js';
 import { NO_OBSERVER, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CONTROL_PLANE_HANDLERS, PENDING_CHAT_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { createHttpServer } from '../server/http-server.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { createAuthenticator } from './authentication.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
 
 export interface RunningParlor {
@@ -28,7 +28,7 @@ export interface RunningParlor {
 }
 
 export async function startParlor(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningParlor> {
-  const authenticator: Authenticator = new OpenAuthenticator(config.accountId, config.region);
+  const authenticator: Authenticator = createAuthenticator(config);
   if (authenticator.mode === 'open' && !isLoopback(config.host) && !config.insecureOpen) {
     throw new ConfigError(
       `Refusing to serve open mode (no auth file) on ${config.host}: anyone who can reach it could do anything. ` +
