@@ -55,6 +55,8 @@ export class WsGateway {
   readonly #heartbeat: NodeJS.Timeout;
   #handshakes = 0;
   #closing = false;
+  /** Called when the last connection is gone during shutdown. */
+  #onEmpty: (() => void) | undefined;
 
   constructor(private readonly options: WsGatewayOptions) {
     this.#wss = new WebSocketServer({
@@ -135,6 +137,7 @@ export class WsGateway {
       if (!connection) return;
       gateway.#connections.delete(connection);
       if (connection.session) gateway.options.chat.closed(connection.session);
+      if (gateway.#connections.size === 0) gateway.#onEmpty?.();
     })(this);
 
   #sweep(): void {
@@ -156,8 +159,14 @@ export class WsGateway {
     this.#closing = true;
     clearInterval(this.#heartbeat);
     this.options.chat.closeAll(CLOSE.goingAway, 'Server shutting down');
-    const until = Date.now() + deadlineMs;
-    while (this.#connections.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    if (this.#connections.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#onEmpty = resolve;
+        timer = setTimeout(resolve, deadlineMs);
+      });
+      clearTimeout(timer);
+    }
     for (const connection of this.#connections) connection.ws.terminate();
     this.#wss.close();
   }

@@ -41,11 +41,17 @@ export async function chatToken(client: IvschatClient, roomArn: string, userId: 
 export const ALL_CAPABILITIES: ChatTokenCapability[] = ['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER'];
 
 /** The official client for `userId`, fetching a new token on each (re)connect; not yet connected. */
-export function officialClient(server: TestServer, roomArn: string, userId: string, options: TokenOptions = {}): { room: ChatRoomType; tokensFetched: () => number } {
+export function officialClient(
+  server: TestServer,
+  roomArn: string,
+  userId: string,
+  options: TokenOptions = {},
+  url = server.parlor.chatUrl,
+): { room: ChatRoomType; tokensFetched: () => number } {
   const client = server.client();
   let fetched = 0;
   const room = new ChatRoom({
-    regionOrUrl: server.parlor.chatUrl,
+    regionOrUrl: url,
     tokenProvider: async () => {
       fetched++;
       const t = await chatToken(client, roomArn, userId, options);
