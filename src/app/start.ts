@@ -19,6 +19,7 @@ import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
+import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
 import { loadTokenSecret } from './token-secret.js';
@@ -86,6 +87,7 @@ export async function startParlor(
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
+  registerChatMetrics(metrics, gateway);
   const deps: ControlPlaneDeps = { store, now, changes: chat.changes, chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 

@@ -12,11 +12,11 @@ const messaging = await import('amazon-ivs-chat-messaging');
 export const { ChatRoom, SendMessageRequest, DeleteMessageRequest, DisconnectUserRequest } = messaging;
 export type ChatRoomType = InstanceType<typeof ChatRoom>;
 
-/** Resolves when `check` returns a value other than undefined; rejects after `ms`. */
-export async function waitFor<T>(what: string, check: () => T | undefined, ms = 5000): Promise<T> {
+/** Resolves when `check` returns (or resolves to) a value other than undefined; rejects after `ms`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -115,6 +115,13 @@ export class RawClient {
   waitClosed(ms = 5000): Promise<number> {
     return waitFor('close', () => (this.closed ? (this.closeCode ?? 0) : undefined), ms);
   }
+}
+
+/** The value of a metric line `name` on the server's /metrics (0 when absent). */
+export async function metric(server: TestServer, name: string): Promise<number> {
+  const text = await (await fetch(`${server.parlor.endpoint}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : 0;
 }
 
 /** Attempts an upgrade and returns the HTTP status of the refusal (or 101 when accepted). */
