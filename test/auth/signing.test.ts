@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import type { TestServer } from '../helpers/server.js';
-import { ADMIN, ADMIN_ACCOUNT, assertAwsError, presign, send, sendSigned, sign, startEnforced } from './support.js';
+import { ADMIN, ADMIN_ACCOUNT, assertAwsError, credential, presign, send, sendSigned, sign, startEnforced } from './support.js';
 
 let server: TestServer;
 let endpoint: string;
 before(async () => {
-  server = await startEnforced({ accounts: [{ id: ADMIN_ACCOUNT, credentials: [ADMIN] }] });
+  server = await startEnforced({ accounts: [{ id: ADMIN_ACCOUNT, credentials: [credential(ADMIN)] }] });
   endpoint = server.parlor.endpoint;
 });
-after(() => server.stop());
+after(() => server?.stop());
 
 const tagsPath = (arn: string) => `/tags/${encodeURIComponent(arn)}`;
 

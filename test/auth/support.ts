@@ -17,12 +17,17 @@ export interface KeyPair {
   readonly secretAccessKey: string;
 }
 
+/** An auth-file credential entry. (Built afresh: the SDK writes bookkeeping into credential objects it is given.) */
+export function credential(keys: KeyPair, policy?: unknown): Record<string, unknown> {
+  return { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, ...(policy === undefined ? {} : { policy }) };
+}
+
 export const ADMIN: KeyPair = { accessKeyId: 'AKIAPARLORADMIN0', secretAccessKey: 'admin-secret-0123456789abcdef' };
 export const ADMIN_ACCOUNT = '111111111111';
 
-/** Writes `content` as the auth file into a fresh directory and starts a server enforcing it. */
+/** Writes `content` as the auth file into the data directory (fresh unless given) and starts a server enforcing it. */
 export async function startEnforced(content: unknown, overrides: Partial<Config> = {}): Promise<TestServer> {
-  const dir = tempDataDir();
+  const dir = overrides.dataDir ?? tempDataDir();
   const authFile = join(dir, 'auth.json');
   writeFileSync(authFile, JSON.stringify(content));
   const server = await startTestServer({ ...overrides, authFile, dataDir: dir });
