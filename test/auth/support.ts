@@ -7,7 +7,7 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Agent } from 'node:http';
 import { join } from 'node:path';
 import type { Config } from '../../src/app/config.js';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.js';
@@ -50,12 +50,12 @@ export interface RawResponse {
   readonly body: string;
 }
 
-/** Sends exactly the given path, query string, headers and body. */
-export function send(endpoint: string, path: string, rawQuery: string, method: string, headers: Record<string, string>, body = ''): Promise<RawResponse> {
+/** Sends exactly the given path, query string, headers and body (a new connection unless `agent`). */
+export function send(endpoint: string, path: string, rawQuery: string, method: string, headers: Record<string, string>, body = '', agent?: Agent): Promise<RawResponse> {
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method, path: rawQuery ? `${path}?${rawQuery}` : path, headers, agent: false },
+      { host: url.hostname, port: url.port, method, path: rawQuery ? `${path}?${rawQuery}` : path, headers, agent: agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -119,8 +119,8 @@ export async function presign(endpoint: string, r: RawRequest, keys: KeyPair = A
   return { path: r.path, rawQuery: encodeQuery(signed.query ?? {}), method: r.method, headers: signed.headers, body: r.body ?? '' };
 }
 
-export function sendSigned(endpoint: string, s: Signed): Promise<RawResponse> {
-  return send(endpoint, s.path, s.rawQuery, s.method, s.headers, s.body);
+export function sendSigned(endpoint: string, s: Signed, agent?: Agent): Promise<RawResponse> {
+  return send(endpoint, s.path, s.rawQuery, s.method, s.headers, s.body, agent);
 }
 
 /** Asserts an AWS error response: status, `x-amzn-ErrorType` header and a JSON body with a message. */
