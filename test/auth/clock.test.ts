@@ -1,0 +1,48 @@
+/** The 15-minute rule at its edges, with the authenticator's clock moved instead of waiting. */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseAuthFile } from '../../src/auth/auth-file.js';
+import type { SignedRequest } from '../../src/auth/authenticator.js';
+import { FileAuthenticator } from '../../src/auth/file-authenticator.js';
+import { InvalidSignatureException } from '../../src/domain/errors.js';
+
+const KEY = { accessKeyId: 'AKIACLOCK', secretAccessKey: 'clock-secret-0123456789' };
+const SIGNED_AT = Date.UTC(2026, 0, 31, 23, 55, 0);
+
+async function request(presigned: boolean): Promise<SignedRequest> {
+  const signer = new SignatureV4({ service: 'ivschat', region: 'us-east-1', credentials: { ...KEY }, sha256: Sha256 });
+  const unsigned = new HttpRequest({ method: 'POST', protocol: 'http:', hostname: 'h', path: '/ListRooms', headers: { host: 'h' }, body: '{}' });
+  const signingDate = new Date(SIGNED_AT);
+  const signed = presigned ? await signer.presign(unsigned, { signingDate, expiresIn: 3600 }) : await signer.sign(unsigned, { signingDate });
+  const rawQuery = Object.entries(signed.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  return { method: 'POST', rawPath: '/ListRooms', rawQuery, headers: signed.headers, body: Buffer.from('{}') };
+}
+
+async function answer(presigned: boolean, now: number): Promise<string> {
+  const auth = new FileAuthenticator(parseAuthFile({ accounts: [{ id: '555555555555', credentials: [{ ...KEY }] }] }), () => now);
+  try {
+    await auth.authenticate(await request(presigned));
+    return 'ok';
+  } catch (err) {
+    assert.ok(err instanceof InvalidSignatureException, String(err));
+    return err.wireName;
+  }
+}
+
+const MINUTE = 60_000;
+
+test('a signature is accepted up to 15 minutes either side of the server clock, not beyond', async () => {
+  assert.equal(await answer(false, SIGNED_AT + 15 * MINUTE), 'ok');
+  assert.equal(await answer(false, SIGNED_AT + 15 * MINUTE + 1000), 'InvalidSignatureException');
+  assert.equal(await answer(false, SIGNED_AT - 15 * MINUTE), 'ok');
+  assert.equal(await answer(false, SIGNED_AT - 15 * MINUTE - 1000), 'InvalidSignatureException');
+});
+
+test('a presigned request is valid until X-Amz-Expires, and not from more than 15 minutes ahead', async () => {
+  assert.equal(await answer(true, SIGNED_AT + 59 * MINUTE), 'ok');
+  assert.equal(await answer(true, SIGNED_AT + 61 * MINUTE), 'InvalidSignatureException');
+  assert.equal(await answer(true, SIGNED_AT - 16 * MINUTE), 'InvalidSignatureException');
+});
