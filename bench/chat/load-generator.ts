@@ -11,8 +11,8 @@ import type { LoadgenToRunner, RoomTokens, RunnerToLoadgen } from './ipc.js';
 import { Recorder } from './recorder.js';
 import { maskedFrame, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT, readUpgradeResponse, scanFrames, upgradeRequest } from './ws-client-frames.js';
 
-/** Microseconds on the system-wide monotonic clock, comparable between processes. */
-const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+/** Microseconds on this process's monotonic clock (send and receive times are both taken here). */
+const nowUs = (): number => Math.floor(performance.now() * 1000);
 
 const CONTENT_KEY = Buffer.from('"Content":"P');
 const ERROR_TYPE = Buffer.from('"Type":"ERROR"');
@@ -72,28 +72,40 @@ function onText(conn: Conn, buf: Buffer, start: number, end: number, now: number
   }
 }
 
-function onData(conn: Conn, chunk: Buffer): void {
-  const buf = conn.pending === undefined ? chunk : Buffer.concat([conn.pending, chunk]);
-  conn.pending = undefined;
-  const now = nowUs();
-  const off = scanFrames(buf, (opcode, b, start, end) => {
-    if (opcode === OPCODE_TEXT) onText(conn, b, start, end, now);
-    else if (opcode === OPCODE_PING) conn.socket?.write(maskedFrame(OPCODE_PONG, b.subarray(start, end)));
-    else if (opcode === OPCODE_CLOSE) {
-      conn.socket?.end(maskedFrame(OPCODE_CLOSE, b.subarray(start, Math.min(end, start + 2))));
-    }
-  });
+/** Every socket reads into this one buffer (Node's `onread`): no allocation per read. */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
+// The connection and clock of the read being scanned (the visitor is one shared function).
+let scanning: Conn | undefined;
+let scanNow = 0;
+
+function visitFrame(opcode: number, b: Buffer, start: number, end: number): void {
+  const conn = scanning!;
+  if (opcode === OPCODE_TEXT) onText(conn, b, start, end, scanNow);
+  else if (opcode === OPCODE_PING) conn.socket?.write(maskedFrame(OPCODE_PONG, b.subarray(start, end)));
+  else if (opcode === OPCODE_CLOSE) conn.socket?.end(maskedFrame(OPCODE_CLOSE, b.subarray(start, Math.min(end, start + 2))));
+}
+
+/** Scans `buf[0, n)` after any bytes left over from the previous read; keeps a copy of the tail. */
+function onData(conn: Conn, buf: Buffer, n: number): void {
+  if (conn.pending !== undefined) {
+    buf = Buffer.concat([conn.pending, buf.subarray(0, n)]);
+    n = buf.length;
+    conn.pending = undefined;
+  }
+  scanning = conn;
+  scanNow = nowUs();
+  const off = scanFrames(buf, n, visitFrame);
   if (off < 0) {
     conn.socket?.destroy();
     return;
   }
-  if (off < buf.length) conn.pending = Buffer.from(buf.subarray(off));
+  if (off < n) conn.pending = Buffer.from(buf.subarray(off, n));
 }
 
 function open(conn: Conn, host: string, port: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const req = upgradeRequest(host, port, conn.token);
-    const socket = connect({ host, port, noDelay: true });
     let head: Buffer = Buffer.alloc(0);
     let settled = false;
     const settle = (reason: string | undefined): void => {
@@ -102,6 +114,33 @@ function open(conn: Conn, host: string, port: number): Promise<string | undefine
       clearTimeout(timer);
       resolve(reason);
     };
+    const onHead = (buf: Buffer, n: number): void => {
+      head = Buffer.concat([head, buf.subarray(0, n)]);
+      const outcome = readUpgradeResponse(head, req.expectedAccept, conn.token);
+      if (outcome.kind === 'incomplete') return;
+      if (outcome.kind === 'refused') {
+        socket.destroy();
+        settle(outcome.reason);
+        return;
+      }
+      conn.socket = socket;
+      conn.open = true;
+      if (outcome.rest.length > 0) onData(conn, outcome.rest, outcome.rest.length);
+      settle(undefined);
+    };
+    const socket = connect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          if (conn.open) onData(conn, buf as Buffer, n);
+          else onHead(buf as Buffer, n);
+          return true;
+        },
+      },
+    });
     const timer = setTimeout(() => {
       socket.destroy();
       settle('handshake timeout (10 s)');
@@ -113,23 +152,6 @@ function open(conn: Conn, host: string, port: number): Promise<string | undefine
       conn.open = false;
       settle('closed during handshake');
     });
-    const onHead = (chunk: Buffer): void => {
-      head = Buffer.concat([head, chunk]);
-      const outcome = readUpgradeResponse(head, req.expectedAccept, conn.token);
-      if (outcome.kind === 'incomplete') return;
-      socket.off('data', onHead);
-      if (outcome.kind === 'refused') {
-        socket.destroy();
-        settle(outcome.reason);
-        return;
-      }
-      conn.socket = socket;
-      conn.open = true;
-      socket.on('data', (c: Buffer) => onData(conn, c));
-      if (outcome.rest.length > 0) onData(conn, outcome.rest);
-      settle(undefined);
-    };
-    socket.on('data', onHead);
   });
 }
 
@@ -218,6 +240,9 @@ async function stop(drainMs: number): Promise<void> {
   });
   for (const c of conns) c.socket?.destroy();
 }
+
+// A clean exit on SIGTERM, so that `--profile loadgen` gets its profile written.
+process.on('SIGTERM', () => process.exit(0));
 
 process.on('message', (msg: RunnerToLoadgen) => {
   switch (msg.type) {

@@ -4,16 +4,46 @@
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on Linux). */
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 export const TASKSET_AVAILABLE = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
+/**
+ * Scheduling priority (nice value) given to the server and load-generator children. Other work
+ * on a shared machine otherwise takes turns on the pinned cores and the step measures that.
+ */
+let childNice = 0;
+export function setChildNice(nice: number): string {
+  childNice = nice;
+  if (nice === 0) return 'children run at normal priority';
+  try {
+    setPriority(process.pid, nice);
+    return `children run at nice ${nice}`;
+  } catch (err) {
+    childNice = 0;
+    return `could not raise priority to nice ${nice} (${(err as Error).message}); children run at normal priority`;
+  }
+}
+
+export type ChildRole = 'server' | 'loadgen';
+
+/** `--profile ROLE`: that child runs with `node --cpu-prof` and writes its profile into `dir`. */
+let profiled: { readonly role: ChildRole; readonly dir: string } | undefined;
+export function profileChild(role: ChildRole, dir: string): void {
+  profiled = { role, dir };
+}
+
 /** Starts `node ...args` on CPU `core` when taskset works, else unpinned. */
-export function spawnNode(core: number, args: readonly string[], options: SpawnOptions): ChildProcess {
-  if (TASKSET_AVAILABLE) return spawn('taskset', ['-c', String(core), process.execPath, ...args], options);
-  return spawn(process.execPath, [...args], options);
+export function spawnNode(role: ChildRole, core: number, args: readonly string[], options: SpawnOptions): ChildProcess {
+  const nodeArgs = profiled?.role === role ? ['--cpu-prof', '--cpu-prof-dir', profiled.dir, ...args] : [...args];
+  const child = TASKSET_AVAILABLE
+    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], options)
+    : spawn(process.execPath, nodeArgs, options);
+  if (childNice !== 0 && child.pid !== undefined) setPriority(child.pid, childNice);
+  return child;
 }
 
 /** utime + stime of `pid`, microseconds. taskset execs node, so the child pid is node's. */

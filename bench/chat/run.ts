@@ -9,15 +9,18 @@
  * Options: --only parlor,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
  *          --duration S (measured window, default 5)  --warmup S (default 3)  --drain S (default 5)
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
- *          --json FILE (raw records)
+ *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
+ *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
+ *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openFilesLimit, TASKSET_AVAILABLE } from './proc.js';
+import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
-import { SERVER_CORE, TARGET_NAMES, type TargetName } from './targets.js';
+import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
 import { LOADGEN_CORE } from './step.js';
 
 const { values } = parseArgs({
@@ -32,6 +35,9 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'content-bytes': { type: 'string', default: '40' },
     json: { type: 'string' },
+    'parlor-root': { type: 'string' },
+    nice: { type: 'string', default: '-10' },
+    profile: { type: 'string' },
   },
 });
 
@@ -52,6 +58,13 @@ const parsePlan = (s: string): StepPlan => {
   if (m === null) throw new Error(`--steps: "${s}" is not ROOMSxSUBSCRIBERS (e.g. 1x5000)`);
   return { rooms: Number(m[1]), subscribers: Number(m[2]) };
 };
+if (values.profile !== undefined) {
+  if (values.profile !== 'server' && values.profile !== 'loadgen') throw new Error('--profile: server or loadgen');
+  const dir = resolve('bench-profiles');
+  profileChild(values.profile as ChildRole, dir);
+  console.log(`profiling the ${values.profile} child of every step into ${dir}`);
+}
+if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
 const fixedSteps = values.steps !== undefined;
 const basePlans: StepPlan[] = fixedSteps ? values.steps!.split(',').map(parsePlan) : [1000, 2000, 5000].map((subscribers) => ({ rooms: 1, subscribers }));
 // Every connection is one file descriptor in the server and one in the load generator.
@@ -65,6 +78,7 @@ console.log(
     ? `server pinned to CPU ${SERVER_CORE}, load generator to CPU ${LOADGEN_CORE} (taskset)`
     : 'taskset is missing: server and load generator run UNPINNED (numbers are less comparable)',
 );
+console.log(setChildNice(Number(values.nice)));
 console.log(`open-files limit ${fdLimit}: at most ${maxConnections} connections per step; escalation up to ${maxRooms} rooms of 5,000`);
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers`);
 

@@ -73,7 +73,7 @@ function inbox(child: ChildProcess): <T extends LoadgenToRunner['type']>(type: T
 
 export async function runStep(target: TargetName, plan: StepPlan, opts: StepOptions): Promise<StepRecord> {
   const server = await startTarget(target);
-  const loadgen = spawnNode(LOADGEN_CORE, ['--import', 'tsx', 'bench/chat/load-generator.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const loadgen = spawnNode('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/chat/load-generator.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const tell = (msg: RunnerToLoadgen): void => void loadgen.send(msg);
   const next = inbox(loadgen);
   try {

@@ -29,9 +29,14 @@ export interface RunningTarget {
   stop(): Promise<void>;
 }
 
-function startChild(args: readonly string[]): ChildProcess {
-  const child = spawnNode(SERVER_CORE, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return child;
+/** Where Parlor's sources are (`--parlor-root`, default: this checkout), e.g. to compare two versions. */
+let parlorRoot = process.cwd();
+export function setParlorRoot(dir: string): void {
+  parlorRoot = dir;
+}
+
+function startChild(args: readonly string[], cwd = process.cwd()): ChildProcess {
+  return spawnNode('server', SERVER_CORE, ['--import', 'tsx', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Keeps reading a child's output after it is ready (a full pipe would block it), echoing errors. */
@@ -74,7 +79,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
 
 async function startParlor(): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
-  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn']);
+  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], parlorRoot);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({

@@ -77,13 +77,12 @@ export function maskedFrame(opcode: number, payload: Buffer): Buffer {
 export type FrameVisitor = (opcode: number, buf: Buffer, start: number, end: number) => void;
 
 /**
- * Walks every complete frame in `buf` and returns the offset of the first incomplete one
- * (buf.length when none is left over), or -1 on a protocol violation (a masked or fragmented
- * server frame: the IVS API sends neither).
+ * Walks every complete frame in `buf[0, n)` and returns the offset of the first incomplete one
+ * (n when none is left over), or -1 on a protocol violation (a masked or fragmented server
+ * frame: the IVS API sends neither).
  */
-export function scanFrames(buf: Buffer, visit: FrameVisitor): number {
+export function scanFrames(buf: Buffer, n: number, visit: FrameVisitor): number {
   let off = 0;
-  const n = buf.length;
   while (n - off >= 2) {
     const b0 = buf[off] as number;
     const b1 = buf[off + 1] as number;
