@@ -3,7 +3,7 @@
  * reading a child's CPU time and resident memory from /proc (Linux).
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on Linux). */
@@ -14,6 +14,9 @@ export const TASKSET_AVAILABLE = spawnSync('taskset', ['-c', '0', 'true']).statu
 /**
  * Scheduling priority (nice value) given to the server and load-generator children. Other work
  * on a shared machine otherwise takes turns on the pinned cores and the step measures that.
+ * With autogroup scheduling (Linux default on desktops and here) a nice value only ranks
+ * processes inside one session, so each child gets its own session (detached) and that
+ * session's autogroup gets the same nice value.
  */
 let childNice = 0;
 export function setChildNice(nice: number): string {
@@ -39,12 +42,32 @@ export function profileChild(role: ChildRole, dir: string): void {
 /** Starts `node ...args` on CPU `core` when taskset works, else unpinned. */
 export function spawnNode(role: ChildRole, core: number, args: readonly string[], options: SpawnOptions): ChildProcess {
   const nodeArgs = profiled?.role === role ? ['--cpu-prof', '--cpu-prof-dir', profiled.dir, ...args] : [...args];
+  const detachedOptions: SpawnOptions = { ...options, detached: true };
   const child = TASKSET_AVAILABLE
-    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], options)
-    : spawn(process.execPath, nodeArgs, options);
-  if (childNice !== 0 && child.pid !== undefined) setPriority(child.pid, childNice);
+    ? spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs], detachedOptions)
+    : spawn(process.execPath, nodeArgs, detachedOptions);
+  const pid = child.pid;
+  if (pid !== undefined) {
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    if (childNice !== 0) {
+      setPriority(pid, childNice);
+      try {
+        writeFileSync(`/proc/${pid}/autogroup`, String(childNice));
+      } catch {
+        // No autogroup support: the per-process nice value is all there is.
+      }
+    }
+  }
   return child;
 }
+
+// Children live in their own sessions, so they would outlive a runner that dies: kill them.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
 /** utime + stime of `pid`, microseconds. taskset execs node, so the child pid is node's. */
 export function cpuMicros(pid: number): number {
