@@ -12,7 +12,8 @@ export const stepLabel = (r: Pick<StepRecord, 'plan'>): string => `${r.plan.room
 export function stepLine(r: StepRecord): string {
   const verdict = r.failures.length === 0 ? 'ok' : `NOT sustained: ${r.failures.join(', ')}`;
   return (
-    `  ${r.target} ${stepLabel(r)}: ${k(r.deliveriesPerSecond)}/s of ${k(r.offeredPerSecond)}/s offered, ` +
+    `  ${r.target} ${stepLabel(r)}: ${k(r.deliveriesPerSecond)}/s of ${k(r.offeredPerSecond)}/s offered ` +
+    `(${(r.result.sentInWindow / r.result.windowSeconds).toFixed(0)} msg/s sent), ` +
     `p50 ${ms(r.result.p50Ms)} ms, p99 ${ms(r.result.p99Ms)} ms, max ${ms(r.result.maxMs)} ms, ` +
     `server ${r.serverCpuPercent.toFixed(0)}% CPU, ${r.cpuMicrosPerDelivery.toFixed(2)} µs/delivery, RSS ${mb(r.rssLoadedBytes)} MB, ` +
     `load generator ${r.result.loadgenCpuPercent.toFixed(0)}% CPU — ${verdict}`
@@ -21,7 +22,7 @@ export function stepLine(r: StepRecord): string {
 
 export function stepTable(records: readonly StepRecord[]): string {
   const rows = [
-    '| target | rooms × subscribers | connections | offered/s | deliveries/s | p50 ms | p99 ms | max ms | server CPU | CPU µs/delivery | RSS MB | idle B/conn | loadgen CPU | lost | verdict |',
+    '| target | rooms × subscribers | connections | offered/s | deliveries/s | p50 ms | p99 ms | max ms | server CPU | CPU µs/delivery | RSS MB | idle B/conn | loadgen CPU | missing | verdict |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of records) {

@@ -108,7 +108,7 @@ export async function runStep(target: TargetName, plan: StepPlan, opts: StepOpti
     const failures: string[] = [];
     if (connected.failed > 0) failures.push(`${connected.failed} connections refused`);
     if (result.p99Ms > 100) failures.push(`p99 ${result.p99Ms.toFixed(1)} ms > 100 ms`);
-    if (result.lost > 0) failures.push(`${result.lost} deliveries lost`);
+    if (result.lost > 0) failures.push(`${result.lost} deliveries missing after the ${opts.drainMs / 1000} s drain`);
     if (result.duplicates > 0 || result.outOfOrder > 0) failures.push(`${result.duplicates} duplicates, ${result.outOfOrder} out of order`);
     if (result.dropped > 0) failures.push(`${result.dropped} connections dropped`);
     if (Object.keys(result.errors).length > 0) failures.push(`ERROR frames ${JSON.stringify(result.errors)}`);
