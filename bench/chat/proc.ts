@@ -24,7 +24,7 @@ export function setChildNice(nice: number): string {
   if (nice === 0) return 'children run at normal priority';
   try {
     setPriority(process.pid, nice);
-    return `children run at nice ${nice}`;
+    return `children run at nice ${nice} (process and autogroup)`;
   } catch (err) {
     childNice = 0;
     return `could not raise priority to nice ${nice} (${(err as Error).message}); children run at normal priority`;
