@@ -1,20 +1,10 @@
 /** One room, many clients, several senders: nothing lost, nothing duplicated, order per sender kept. */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chatToken, createRoom, RawClient, waitFor } from '../helpers/chat.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { chatFixture, chatToken, createRoom, RawClient, waitFor } from '../helpers/chat.js';
 
 // A frozen clock moved one second per round, so each round is exactly within the rate limits.
-let clock = Date.now();
-let server: TestServer;
-const clients: RawClient[] = [];
-before(async () => {
-  server = await startTestServer({}, { now: () => clock });
-});
-after(async () => {
-  for (const c of clients) c.ws.terminate();
-  await server.stop();
-});
+const fx = chatFixture();
 
 const CLIENTS = 50;
 const SENDERS = 10;
@@ -22,22 +12,22 @@ const ROUNDS = 3;
 const PER_ROUND = 10; // per sender: its per-connection rate; 10 senders × 10 = the room's 100/s
 
 test(`${CLIENTS} clients, ${SENDERS} senders, ${SENDERS * PER_ROUND * ROUNDS} messages`, async () => {
-  const sdk = server.client();
+  const sdk = fx.server.client();
   const roomArn = await createRoom(sdk, { maximumMessageRatePerSecond: 100 });
   for (let i = 0; i < CLIENTS; i++) {
     const token = await chatToken(sdk, roomArn, `user${i}`, { capabilities: i < SENDERS ? ['SEND_MESSAGE'] : [] });
-    clients.push(await RawClient.open(server, token.token!));
+    fx.clients.push(await RawClient.open(fx.server, token.token!));
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (let s = 0; s < SENDERS; s++) {
-      for (let k = 0; k < PER_ROUND; k++) clients[s]!.send({ Action: 'SEND_MESSAGE', RequestId: `${s}-${round}-${k}`, Content: String(round * PER_ROUND + k) });
+      for (let k = 0; k < PER_ROUND; k++) fx.clients[s]!.send({ Action: 'SEND_MESSAGE', RequestId: `${s}-${round}-${k}`, Content: String(round * PER_ROUND + k) });
     }
     const expected = SENDERS * PER_ROUND * (round + 1);
-    await waitFor(`round ${round} delivered`, () => (clients.every((c) => c.frames.length >= expected) ? true : undefined), 10_000);
-    clock += 1000;
+    await waitFor(`round ${round} delivered`, () => (fx.clients.every((c) => c.frames.length >= expected) ? true : undefined), 10_000);
+    fx.clock += 1000;
   }
   const total = SENDERS * PER_ROUND * ROUNDS;
-  for (const client of clients) {
+  for (const client of fx.clients) {
     assert.equal(client.frames.length, total);
     assert.ok(client.frames.every((f) => f.Type === 'MESSAGE'), 'no errors');
     assert.equal(new Set(client.frames.map((f) => f.Id)).size, total, 'no duplicates');
@@ -50,6 +40,6 @@ test(`${CLIENTS} clients, ${SENDERS} senders, ${SENDERS * PER_ROUND * ROUNDS} me
     for (const seq of bySender.values()) assert.deepEqual(seq, Array.from({ length: PER_ROUND * ROUNDS }, (_, i) => i));
   }
   // Every client saw the same sequence.
-  const order = clients[0]!.frames.map((f) => f.Id);
-  for (const client of clients) assert.deepEqual(client.frames.map((f) => f.Id), order);
+  const order = fx.clients[0]!.frames.map((f) => f.Id);
+  for (const client of fx.clients) assert.deepEqual(client.frames.map((f) => f.Id), order);
 });
