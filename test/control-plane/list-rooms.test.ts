@@ -9,16 +9,12 @@ import {
   type ListRoomsCommandInput,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverPerFile } from '../helpers/server.js';
 import { freshRegion, lambdaArn, loggingArn, OTHER_ACCOUNT } from './fixtures.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
+const server = serverPerFile();
 
 function kit() {
   const region = freshRegion();

@@ -12,16 +12,12 @@ import {
   type IvschatClient,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverPerFile } from '../helpers/server.js';
 import { chars, freshRegion, loggingArn, OTHER_ACCOUNT, roomArn, tagsOf } from './fixtures.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
+const server = serverPerFile();
 
 const S3: DestinationConfiguration = { s3: { bucketName: 'my-chat-logs' } };
 

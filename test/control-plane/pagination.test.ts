@@ -9,16 +9,12 @@ import {
   type IvschatClient,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectFieldErrors } from '../helpers/errors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverPerFile } from '../helpers/server.js';
 import { freshRegion } from './fixtures.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
+const server = serverPerFile();
 
 async function regionWithRooms(n: number, names: (i: number) => string = (i) => `room-${i}`): Promise<{ client: IvschatClient; arns: string[] }> {
   const client = server.client(freshRegion());

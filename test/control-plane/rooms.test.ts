@@ -9,18 +9,15 @@ import {
   type IvschatClient,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverPerFile } from '../helpers/server.js';
 import { ACCOUNT, chars, freshRegion, lambdaArn, loggingArn, OTHER_ACCOUNT, roomArn, tagsOf } from './fixtures.js';
 
-let server: TestServer;
 let client: IvschatClient;
-before(async () => {
-  server = await startTestServer();
-  client = server.client();
+const server = serverPerFile({}, (s) => {
+  client = s.client();
 });
-after(() => server.stop());
 
 const create = (input: CreateRoomCommandInput, c = client) => c.send(new CreateRoomCommand(input));
 const createLogging = async (c = client): Promise<string> =>

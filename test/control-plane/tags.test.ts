@@ -12,18 +12,15 @@ import {
   type IvschatClient,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverPerFile } from '../helpers/server.js';
 import { chars, loggingArn, OTHER_ACCOUNT, roomArn, tagsOf } from './fixtures.js';
 
-let server: TestServer;
 let client: IvschatClient;
-before(async () => {
-  server = await startTestServer();
-  client = server.client();
+const server = serverPerFile({}, (s) => {
+  client = s.client();
 });
-after(() => server.stop());
 
 const tagsOfResource = async (arn: string) => (await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags;
 const tag = (arn: string, tags: Record<string, string>) => client.send(new TagResourceCommand({ resourceArn: arn, tags }));

@@ -10,16 +10,12 @@ import {
   type UpdateRoomCommandOutput,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverPerFile } from '../helpers/server.js';
 import { chars, freshRegion, lambdaArn, loggingArn, OTHER_ACCOUNT, roomArn } from './fixtures.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
+const server = serverPerFile();
 
 /**
  * A client in a region of its own (logging configurations count against a per-region quota of
