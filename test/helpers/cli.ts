@@ -42,9 +42,10 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
       child.kill('SIGKILL');
       reject(new Error(`parlor did not print its endpoint within ${READY_TIMEOUT_MS} ms\nstdout: ${out}\nstderr: ${err}`));
     }, READY_TIMEOUT_MS);
+    // Ready once the whole start-up banner is out: its last line names the authentication mode.
     const check = () => {
       const endpoint = endpointIn(out);
-      if (!endpoint) return;
+      if (!endpoint || !/authentication: .*\n/.test(out)) return;
       clearTimeout(timer);
       child.stdout!.off('data', check);
       resolve({ child, endpoint, stdout: () => out, exited });
