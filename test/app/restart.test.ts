@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startCli, type CliProcess } from '../helpers/cli.js';
 import { tempDataDir } from '../helpers/server.js';
@@ -50,7 +51,11 @@ const body = <T extends { $metadata: unknown }>(out: T): Omit<T, '$metadata'> =>
 test('rooms, logging configurations and tags survive SIGTERM and kill -9', async () => {
   // First life: write, then stop gracefully.
   let { proc, client } = await start();
-  assert.match(proc.stdout(), /data directory: /);
+  // The start-up banner names endpoint, chat URL, data directory, mode and authentication.
+  assert.match(proc.stdout(), /embedded mode/);
+  assert.match(proc.stdout(), /chat WebSocket: +ws:\/\/127\.0\.0\.1:\d+/);
+  assert.ok(proc.stdout().includes(`data directory: ${dataDir}`), proc.stdout());
+  assert.match(proc.stdout(), /authentication: open/);
   const health = await fetch(`${proc.endpoint}/healthz`);
   assert.equal(health.status, 200);
   assert.match(health.headers.get('content-type') ?? '', /application\/json/);
@@ -106,6 +111,8 @@ test('rooms, logging configurations and tags survive SIGTERM and kill -9', async
 test('SIGINT also exits with code 0, even with an idle keep-alive connection open; a bad flag exits with 2', async () => {
   const proc = await startCli(['--port', '0', '--data-dir', dataDir]);
   running.push(proc);
+  const port = new URL(proc.endpoint).port;
+  await assert.rejects(startCli(['--port', port, '--data-dir', join(dataDir, 'other')]), /exited \(code 1.*EADDRINUSE/s, 'a taken port is a clean exit 1');
   const res = await fetch(`${proc.endpoint}/ListRooms`, { method: 'POST', body: '{}', headers: { connection: 'keep-alive' } });
   assert.equal(res.status, 200);
   await res.text();
