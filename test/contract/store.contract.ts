@@ -96,7 +96,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.deepEqual(await store.deleteLoggingConfiguration(present.arn), { kind: 'ok' }, 'no half-written reference remains');
       });
 
-      test('updateRoom applies only the members present; null removes the review handler', async () => {
+      test('updateRoom applies only the members present; a review-handler change follows nextReviewHandler', async () => {
         const config = await addConfig();
         const room = await addRoom(EAST, {
           name: 'old',
@@ -106,7 +106,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         const renamed = await store.updateRoom(room.arn, { name: 'new' }, 2_000);
         assert.deepEqual(renamed, { kind: 'ok', room: { ...room, name: 'new', updateTime: 2_000 } });
-        const cleared = await store.updateRoom(room.arn, { messageReviewHandler: null, loggingConfigurationIdentifiers: [], maximumMessageLength: 1 }, 3_000);
+        const denied = await store.updateRoom(room.arn, { messageReviewHandler: { fallbackResult: 'DENY' } }, 2_500);
+        assert.deepEqual((denied as { room: Room }).room.messageReviewHandler, { uri: 'arn:aws:lambda:us-east-1:123456789012:function:f', fallbackResult: 'DENY' });
+        const cleared = await store.updateRoom(room.arn, { messageReviewHandler: { uri: '' }, loggingConfigurationIdentifiers: [], maximumMessageLength: 1 }, 3_000);
         assert.deepEqual(cleared, {
           kind: 'ok',
           room: { ...room, name: 'new', updateTime: 3_000, messageReviewHandler: undefined, loggingConfigurationIdentifiers: [], maximumMessageLength: 1 },
