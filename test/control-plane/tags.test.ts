@@ -12,14 +12,18 @@ import {
   type IvschatClient,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
 import { serverPerFile } from '../helpers/server.js';
-import { chars, loggingArn, OTHER_ACCOUNT, roomArn, tagsOf } from './fixtures.js';
+import { chars, freshRegion, loggingArn, OTHER_ACCOUNT, roomArn, tagsOf } from './fixtures.js';
 
+const server = serverPerFile();
+/** Each test works in a region of its own (logging configurations have a quota of 10 per region). */
+let region: string;
 let client: IvschatClient;
-const server = serverPerFile({}, (s) => {
-  client = s.client();
+beforeEach(() => {
+  region = freshRegion();
+  client = server.client(region);
 });
 
 const tagsOfResource = async (arn: string) => (await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags;
@@ -108,13 +112,13 @@ describe('tags', () => {
   });
 
   test('unknown resources are 404 for each kind; other accounts are denied; other ARNs are invalid', async () => {
-    await expectError(tagsOfResource(roomArn('NoSuchRoom12')), 'ResourceNotFoundException', 404, { resourceId: 'NoSuchRoom12', resourceType: 'ROOM' });
-    await expectError(tag(loggingArn('NoSuchConf12'), { a: 'b' }), 'ResourceNotFoundException', 404, {
+    await expectError(tagsOfResource(roomArn('NoSuchRoom12', region)), 'ResourceNotFoundException', 404, { resourceId: 'NoSuchRoom12', resourceType: 'ROOM' });
+    await expectError(tag(loggingArn('NoSuchConf12', region), { a: 'b' }), 'ResourceNotFoundException', 404, {
       resourceId: 'NoSuchConf12',
       resourceType: 'LOGGING_CONFIGURATION',
     });
-    await expectError(untag(roomArn('NoSuchRoom12'), ['a']), 'ResourceNotFoundException', 404);
-    await expectError(tagsOfResource(roomArn('NoSuchRoom12', 'us-east-1', OTHER_ACCOUNT)), 'AccessDeniedException', 403);
+    await expectError(untag(roomArn('NoSuchRoom12', region), ['a']), 'ResourceNotFoundException', 404);
+    await expectError(tagsOfResource(roomArn('NoSuchRoom12', region, OTHER_ACCOUNT)), 'AccessDeniedException', 403);
     for (const bad of ['arn:aws:ivschat:us-east-1:123456789012:channel/abc', 'arn:aws:ivs:us-east-1:123456789012:room/abc', 'room', roomArn(chars(85, 'A'))]) {
       await expectFieldErrors(tagsOfResource(bad), ['resourceArn']);
     }
