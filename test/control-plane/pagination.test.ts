@@ -6,6 +6,7 @@ import {
   ListRoomsCommand,
   paginateListLoggingConfigurations,
   paginateListRooms,
+  UpdateRoomCommand,
   type IvschatClient,
 } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
@@ -50,6 +51,23 @@ describe('ListRooms paging', () => {
     assert.deepEqual([...all].sort(), [...arns].sort());
     const whole = (await client.send(new ListRoomsCommand({}))).rooms!.map((r) => r.arn);
     assert.deepEqual(all, whole, 'paging yields the same order as one page');
+  });
+
+  test('updates between pages cause no duplicates, and every untouched room is still listed', async () => {
+    const { client, arns } = await regionWithRooms(8);
+    const first = await client.send(new ListRoomsCommand({ maxResults: 3 }));
+    const seen = first.rooms!.map((r) => r.arn!);
+    const unseen = arns.filter((a) => !seen.includes(a));
+    // One room already listed and one not yet listed move to the front of the order.
+    for (const identifier of [seen[1]!, unseen[0]!]) await client.send(new UpdateRoomCommand({ identifier, name: 'moved' }));
+    let token = first.nextToken;
+    while (token) {
+      const page = await client.send(new ListRoomsCommand({ maxResults: 3, nextToken: token }));
+      seen.push(...page.rooms!.map((r) => r.arn!));
+      token = page.nextToken;
+    }
+    assert.equal(new Set(seen).size, seen.length, 'no room twice');
+    for (const a of unseen.slice(1)) assert.ok(seen.includes(a), `untouched room ${a} listed`);
   });
 
   test('an exact multiple of the page size ends without an empty extra page', async () => {
