@@ -47,6 +47,12 @@ function offeredToken(req: IncomingMessage): string | undefined {
   return first === '' ? undefined : first;
 }
 
+/** The client's address as AWS shows it: IPv4 dotted, not IPv4-mapped IPv6. */
+function clientIp(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 export class WsGateway {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<WsConnection>();
@@ -105,7 +111,7 @@ export class WsGateway {
     if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
     if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, socket, req.socket.remoteAddress ?? '', this.#outbox);
+      const connection = new WsConnection(ws, socket, clientIp(req), this.#outbox);
       this.#connections.add(connection);
       this.#byWs.set(ws, connection);
       connection.session = this.options.chat.open(admission, connection);
