@@ -69,6 +69,8 @@ export class WsConnection implements ChatConnection {
     readonly socket: Duplex,
     readonly ip: string,
     private readonly outbox: Outbox,
+    /** Which phase of the heartbeat sweep pings this connection. */
+    readonly heartbeatPhase: number,
   ) {}
 
   send(frame: WireFrame): void {
