@@ -9,12 +9,13 @@ import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
-import { NO_CHAT_LOG } from '../chat-log/chat-logger.js';
+import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
+import type { ReviewGate } from '../review/review-gate.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
@@ -46,6 +47,10 @@ export interface StartOptions {
   readonly heartbeatMs?: number;
   /** How often session expiry is checked, in ms. */
   readonly sessionTickMs?: number;
+  /** Replaces the review gate (none yet: rooms' review handlers are not called). */
+  readonly review?: ReviewGate;
+  /** Replaces the chat logger (NO_CHAT_LOG until chat logging lands). */
+  readonly chatLog?: ChatLogger;
 }
 
 export async function startParlor(
@@ -67,11 +72,11 @@ export async function startParlor(
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
-  const chatLog = NO_CHAT_LOG;
+  const chatLog = options.chatLog ?? NO_CHAT_LOG;
   const chat = new ChatService({
     fanOut,
     rateLimiter,
-    review: undefined,
+    review: options.review,
     chatLog,
     encode: encodeTextFrame,
     now,
