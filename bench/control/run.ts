@@ -10,10 +10,12 @@
  * contains it; the baseline always runs).
  */
 import { CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { drive, signedPost, type LoadOptions, type LoadResult, type PreparedRequest } from './load.js';
 import { BASELINE_SERVER, parlorServer, pinning, pinSelf, startServer, type Credentials, type ServerSpec } from './servers.js';
+import { OPEN_SUFFIX, overheadLines, VERIFIED_SUFFIX, verifiedParlorServer } from './verified.js';
 
 type Workload = 'GetRoom' | 'UpdateRoom';
 
@@ -29,13 +31,19 @@ const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 
 /**
- * The rows, baseline first. A "SigV4 verification on" row is one more entry here: a
- * `parlorServer({ args: ['--auth-file', file], credentials })` whose credentials are in the file.
+ * The rows, baseline first. Each workload runs in open mode and with SigV4 verification on (an
+ * auth file, bench/control/verified.ts) in the order open, verified, verified, open, so that
+ * neither mode always runs first on a disk still busy with the previous run; the overhead line
+ * pools both runs of each mode.
  */
 export const SCENARIOS: readonly Scenario[] = [
   { label: 'baseline: node:http, fixed JSON', server: BASELINE_SERVER, workload: 'GetRoom' },
-  { label: 'Parlor GetRoom (open mode)', server: parlorServer(), workload: 'GetRoom' },
-  { label: 'Parlor UpdateRoom (open mode)', server: parlorServer(), workload: 'UpdateRoom' },
+  ...(['GetRoom', 'UpdateRoom'] as const).flatMap((workload) => [
+    { label: `Parlor ${workload} ${OPEN_SUFFIX}`, server: parlorServer(), workload },
+    { label: `Parlor ${workload} ${VERIFIED_SUFFIX}`, server: verifiedParlorServer(), workload },
+    { label: `Parlor ${workload} ${VERIFIED_SUFFIX} #2`, server: verifiedParlorServer(), workload },
+    { label: `Parlor ${workload} ${OPEN_SUFFIX} #2`, server: parlorServer(), workload },
+  ]),
 ];
 
 const BENCH_CREDENTIALS: Credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
@@ -67,6 +75,8 @@ export async function runScenario(scenario: Scenario, load: LoadOptions): Promis
     return await drive(server.endpoint, requests, load, () => server.cpuSeconds());
   } finally {
     await server.stop();
+    // The next scenario should not pay for writing back this one's data.
+    spawnSync('sync', { stdio: 'ignore' });
   }
 }
 
@@ -123,6 +133,7 @@ async function main(): Promise<void> {
   for (const row of table) console.log(line(row));
   console.log('vs baseline = req/s ratio / per-server-core ratio. Server cores < 1 means the server was not the bottleneck');
   console.log('(load generator, disk sync or a machine shared with other work); req/s per server core is then the better capacity figure.');
+  for (const overhead of overheadLines(rows)) console.log(overhead);
   if (rows.some(([, r]) => r.errors > 0)) process.exitCode = 1;
 }
 

@@ -3,20 +3,19 @@
  * with a key pair of the auth file. The caller acts in the key's account and in the region of
  * the signature's scope, with the key's policy.
  */
-import type { SignatureV4 } from '@smithy/signature-v4';
 import { UnrecognizedClientException } from '../domain/errors.js';
 import type { AuthFile } from './auth-file.js';
 import type { Authenticator, Caller, SignedRequest } from './authenticator.js';
 import { compilePolicy, type PolicyDecision } from './policy.js';
 import { parseQuery, readSignature } from './sigv4-claim.js';
-import { checkClaim, signerFor, verifySignature } from './sigv4-verifier.js';
+import { checkClaim, SecretVerifier, verifySignature } from './sigv4-verifier.js';
 
 export const SERVICE = 'ivschat';
 
 interface KeyHolder {
   readonly accountId: string;
   readonly pendingVerification: boolean;
-  readonly signer: SignatureV4;
+  readonly verifier: SecretVerifier;
   readonly isAllowed: PolicyDecision;
 }
 
@@ -34,7 +33,7 @@ export class FileAuthenticator implements Authenticator {
         this.keys.set(c.accessKeyId, {
           accountId: account.id,
           pendingVerification: account.pendingVerification,
-          signer: signerFor(SERVICE, c.accessKeyId, c.secretAccessKey),
+          verifier: new SecretVerifier(SERVICE, c.secretAccessKey),
           isAllowed: compilePolicy(c.policy),
         });
       }
@@ -51,7 +50,7 @@ export class FileAuthenticator implements Authenticator {
       throw new UnrecognizedClientException('The security token included in the request is invalid');
     }
     checkClaim(claim, SERVICE, this.now());
-    await verifySignature(holder.signer, request, query, claim);
+    verifySignature(holder.verifier, request, query, claim);
     return {
       scope: { accountId: holder.accountId, region: claim.region },
       pendingVerification: holder.pendingVerification,
