@@ -62,9 +62,11 @@ export function parseAmzDate(value: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
-  return back === value ? ms : undefined;
+  // Date.UTC rolls 31 April over to 1 May, and maps years 0–99 to 1900–1999.
+  const back = new Date(ms);
+  return back.getUTCDate() === d && back.getUTCFullYear() === y ? ms : undefined;
 }
 
 function credentialScope(credential: string): Pick<SignatureClaim, 'accessKeyId' | 'scopeDate' | 'region' | 'service'> {
@@ -91,7 +93,12 @@ function amzDate(value: string | undefined, where: string): { amzDate: string; s
   return { amzDate: value, signedAt };
 }
 
-function fromHeader(header: string, request: SignedRequest): SignatureClaim {
+/** The layout every SDK writes; anything else goes through the field-by-field reading. */
+const USUAL_HEADER = /^AWS4-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([^,\s]*)$/;
+
+function headerFields(header: string): Map<string, string> {
+  const usual = USUAL_HEADER.exec(header);
+  if (usual) return new Map([['Credential', usual[1]!], ['SignedHeaders', usual[2]!], ['Signature', usual[3]!]]);
   if (!header.startsWith(`${ALGORITHM} `)) incomplete(`The Authorization header must use ${ALGORITHM}`);
   const fields = new Map<string, string>();
   for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
@@ -103,6 +110,11 @@ function fromHeader(header: string, request: SignedRequest): SignatureClaim {
     }
     fields.set(name, item.slice(eq + 1));
   }
+  return fields;
+}
+
+function fromHeader(header: string, request: SignedRequest): SignatureClaim {
+  const fields = headerFields(header);
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');

@@ -46,3 +46,12 @@ test('a presigned request is valid until X-Amz-Expires, and not from more than 1
   assert.equal(await answer(true, SIGNED_AT + 61 * MINUTE), 'InvalidSignatureException');
   assert.equal(await answer(true, SIGNED_AT - 16 * MINUTE), 'InvalidSignatureException');
 });
+
+test('x-amz-date must be a real UTC instant in the form yyyymmddThhmmssZ', async () => {
+  const { parseAmzDate } = await import('../../src/auth/sigv4-claim.js');
+  assert.equal(parseAmzDate('20260131T235500Z'), SIGNED_AT);
+  assert.equal(parseAmzDate('20240229T000000Z'), Date.UTC(2024, 1, 29));
+  for (const bad of ['20230229T000000Z', '20260431T000000Z', '20261301T000000Z', '20260100T000000Z', '20260101T240000Z', '20260101T006000Z', '20260101T000060Z', '00500101T000000Z', '20260101T000000', '2026-01-01T00:00:00Z', '']) {
+    assert.equal(parseAmzDate(bad), undefined, bad);
+  }
+});
