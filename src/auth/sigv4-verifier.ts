@@ -10,7 +10,7 @@
  * four-step derivation, and doing them synchronously costs a third of re-signing through the
  * library's async API. test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash as digest, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest } from '@smithy/types';
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import { Hash } from '@smithy/core/serde';
@@ -63,7 +63,7 @@ export class SecretVerifier {
   /** The signature this secret gives the canonical request. */
   sign(claim: SignatureClaim, canonicalRequest: string): string {
     const scope = `${claim.scopeDate}/${claim.region}/${claim.service}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${claim.amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    const stringToSign = `${ALGORITHM}\n${claim.amzDate}\n${scope}\n${digest('sha256', canonicalRequest, 'hex')}`;
     return createHmac('sha256', this.signingKey(claim.scopeDate, claim.region)).update(stringToSign).digest('hex');
   }
 
@@ -114,7 +114,7 @@ function signedHeaderValues(request: SignedRequest, claim: SignatureClaim): Reco
  * the body actually received (a client cannot claim a hash for another body), or the body's.
  */
 function payloadHash(request: SignedRequest, headers: Record<string, string>): string {
-  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const bodyHash = digest('sha256', request.body, 'hex');
   const claimed = headers['x-amz-content-sha256'];
   if (claimed !== undefined && claimed !== bodyHash) invalid('The x-amz-content-sha256 header does not match the request body');
   return bodyHash;
