@@ -102,7 +102,8 @@ export function checkClaim(claim: SignatureClaim, service: string, now: number):
 function signedHeaderValues(request: SignedRequest, claim: SignatureClaim): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of claim.signedHeaders) {
-    const value = request.headers[name];
+    // Own properties only: a signed "constructor" must not find Object's.
+    const value = Object.hasOwn(request.headers, name) ? request.headers[name] : undefined;
     if (value === undefined) invalid(`The signed header ${name} is not in the request`);
     headers[name] = value;
   }

@@ -63,6 +63,10 @@ test('malformed Authorization headers are 4xx AWS errors', async () => {
     headerText.map((s) => `AWS4-HMAC-SHA256 ${s}`),
     fc.tuple(fc.nat(), fc.nat({ max: 40 }), headerText).map(([start, length, insert]) => splice(original, start, length, insert)),
     fc.tuple(headerText, headerText, headerText).map(([c, h, s]) => `AWS4-HMAC-SHA256 Credential=${c}, SignedHeaders=${h}, Signature=${s}`),
+    // Signed header lists with names that exist on every object, or not in the request.
+    fc.array(fc.constantFrom('constructor', '__proto__', 'tostring', 'valueof', 'host', 'x-amz-date', 'content-type', 'missing'), { minLength: 1, maxLength: 5 }).map((names) =>
+      original.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${names.join(';')}`),
+    ),
     fc.tuple(headerText, fc.constantFrom('20240101', '99999999', ''), headerText).map(
       ([key, date, region]) => `AWS4-HMAC-SHA256 Credential=${key}/${date}/${region}/ivschat/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
     ),

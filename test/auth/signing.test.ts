@@ -182,6 +182,14 @@ describe('requests altered or badly signed get their named 403', () => {
     }
   });
 
+  test('signed header names that are Object properties (constructor, __proto__, toString) are InvalidSignatureException, not a crash', async () => {
+    const s = await sign(endpoint, listRooms);
+    for (const name of ['constructor', '__proto__', 'tostring', 'hasownproperty']) {
+      const authorization = s.headers.authorization!.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${name};host;x-amz-date`);
+      assertAwsError(await sendSigned(endpoint, { ...s, headers: { ...s.headers, authorization } }), 403, 'InvalidSignatureException');
+    }
+  });
+
   test('a session token is UnrecognizedClientException (no temporary credentials are issued)', async () => {
     const s = await sign(endpoint, { ...listRooms, headers: { 'x-amz-security-token': 'token' } });
     assertAwsError(await sendSigned(endpoint, s), 403, 'UnrecognizedClientException');
