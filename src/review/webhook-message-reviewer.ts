@@ -43,7 +43,8 @@ export class WebhookMessageReviewer implements MessageReviewer {
     if (target.secret !== undefined) {
       headers[SIGNATURE_HEADER] = signatureHeader(target.secret, Math.floor(this.now() / 1000), body);
     }
-    const response = await fetch(target.url, { method: 'POST', headers, body, signal });
+    // A redirect is a failure like any other non-2xx: re-POSTing elsewhere is not asked for.
+    const response = await fetch(target.url, { method: 'POST', headers, body, signal, redirect: 'error' });
     const text = await response.text();
     if (!response.ok) throw new Error(`webhook ${target.url} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
     return text;

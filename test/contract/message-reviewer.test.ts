@@ -104,6 +104,12 @@ describe('webhook message reviewer specifics', () => {
     assert.equal(fake.calls[before]!.headers[SIGNATURE_HEADER], undefined);
   });
 
+  test('a redirect is a failure, not followed', async () => {
+    fake.on('moved', () => ({ kind: 'status', status: 307, body: '' }));
+    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('moved'), { url: fake.hookUrl('moved') }]]));
+    await assert.rejects(reviewer.invoke(fake.arn('moved'), SAMPLE_REQUEST, never()));
+  });
+
   test('an ARN without a webhook is refused, not sent anywhere', async () => {
     const reviewer = new WebhookMessageReviewer(hooksFor(fake));
     const before = fake.calls.length;
