@@ -3,6 +3,7 @@
  * implementations (embedded: SQLite store, open or file-based authentication), wires the
  * control plane and starts the HTTP server. main.ts and the tests both start Parlor here.
  */
+import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
@@ -22,6 +23,7 @@ import { WsGateway } from '../server/ws-gateway.js';
 import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
+import { buildReview } from './review.js';
 import { loadTokenSecret } from './token-secret.js';
 
 export interface RunningParlor {
@@ -46,6 +48,8 @@ export interface StartOptions {
   readonly heartbeatMs?: number;
   /** How often session expiry is checked, in ms. */
   readonly sessionTickMs?: number;
+  /** Laid over the Lambda client's config for review handlers (e.g. endpoint, credentials). */
+  readonly reviewLambda?: Omit<LambdaClientConfig, 'region'>;
 }
 
 export async function startParlor(
@@ -63,6 +67,8 @@ export async function startParlor(
   // One registry for the process; parts that count things register their metrics on it.
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  // Before anything opens: a bad PARLOR_REVIEW_WEBHOOKS stops the start with a ConfigError.
+  const review = buildReview(config, metrics, logger, options.reviewLambda);
   const now = options.now ?? Date.now;
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
@@ -71,7 +77,7 @@ export async function startParlor(
   const chat = new ChatService({
     fanOut,
     rateLimiter,
-    review: undefined,
+    review: review.gate,
     chatLog,
     encode: encodeTextFrame,
     now,
@@ -130,6 +136,7 @@ export async function startParlor(
         await fanOut.close();
         await rateLimiter.close();
         await chatLog.close();
+        review.close();
         await store.close();
       })();
       return closing;

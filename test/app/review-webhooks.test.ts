@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/app/config.js';
 import { parseReviewWebhooks } from '../../src/app/review-webhooks.js';
+import { startTestServer, tempDataDir } from '../helpers/server.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:moderate';
 const ARN2 = 'arn:aws:lambda:eu-west-1:123456789012:function:other:live';
@@ -52,3 +53,15 @@ for (const [what, raw, message] of BAD) {
     assert.throws(() => parseReviewWebhooks(raw), (err: unknown) => err instanceof ConfigError && message.test(err.message) && err.message.includes('PARLOR_REVIEW_WEBHOOKS'));
   });
 }
+
+test('Parlor refuses to start with a bad PARLOR_REVIEW_WEBHOOKS', async () => {
+  const dataDir = tempDataDir();
+  try {
+    await assert.rejects(
+      startTestServer({ dataDir, reviewWebhooks: '{"arn:aws:lambda:us-east-1:123456789012:function:f": "gopher://x"}' }),
+      (err: unknown) => err instanceof ConfigError && /must be http\(s\)/.test(err.message),
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -74,7 +74,7 @@ test('each sender\'s messages arrive in the order sent, even when later reviews 
   let n = 0;
   // Earlier messages take longer: a pipeline reviewing in parallel would reorder them.
   rig.fake.on('jittery', () => ({ kind: 'slow', ms: Math.max(0, 60 - 7 * n++), then: allow() }));
-  const roomArn = await rig.room({ uri: rig.lambdaArn('jittery'), fallbackResult: 'DENY' });
+  const roomArn = await rig.room({ uri: rig.lambdaArn('jittery'), fallbackResult: 'DENY' }, { maximumMessageRatePerSecond: 100 });
   const [a, b] = [await rig.join(roomArn, 'a'), await rig.join(roomArn, 'b')];
   const watcher = await rig.join(roomArn, 'watcher');
   for (let i = 0; i < 8; i++) {
