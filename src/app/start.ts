@@ -11,12 +11,13 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
-import { NO_CHAT_LOG } from '../chat-log/chat-logger.js';
+import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
+import type { ReviewGate } from '../review/review-gate.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
@@ -50,6 +51,10 @@ export interface StartOptions {
   readonly sessionTickMs?: number;
   /** Laid over the Lambda client's config for review handlers (e.g. endpoint, credentials). */
   readonly reviewLambda?: Omit<LambdaClientConfig, 'region'>;
+  /** Replaces the review gate built from the configuration. */
+  readonly review?: ReviewGate;
+  /** Replaces the chat logger (NO_CHAT_LOG until chat logging lands). */
+  readonly chatLog?: ChatLogger;
 }
 
 export async function startParlor(
@@ -73,11 +78,11 @@ export async function startParlor(
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
-  const chatLog = NO_CHAT_LOG;
+  const chatLog = options.chatLog ?? NO_CHAT_LOG;
   const chat = new ChatService({
     fanOut,
     rateLimiter,
-    review: review.gate,
+    review: options.review ?? review.gate,
     chatLog,
     encode: encodeTextFrame,
     now,
