@@ -83,6 +83,7 @@ export async function startParlor(
     log: logger,
     tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
+    usedTokens: store,
   });
   chat.start(options.sessionTickMs);
   const gateway = new WsGateway({
@@ -130,7 +131,7 @@ export async function startParlor(
         server.closeIdleConnections();
         // Chat sockets first, with a close frame (1001), so clients see a clean end.
         await gateway.close();
-        chat.stop();
+        await chat.stop();
         await stopped;
         await fanOut.close();
         await rateLimiter.close();
