@@ -341,6 +341,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.chatTokens.flush();
+    this.db.close();
   }
 }

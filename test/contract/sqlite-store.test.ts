@@ -41,10 +41,13 @@ test('SqliteStore: used chat token ids survive a reopen; two handles on one file
   const file = join(dir, 'tokens.db');
   const first = new SqliteStore(file);
   assert.equal(await first.redeemChatToken('before-restart', 10_000), true);
+  const queued = first.redeemChatToken('queued-at-close', 10_000); // still waiting for its batch
   await first.close();
+  assert.equal(await queued, true, 'close commits the queued redeems first');
 
   const [a, b] = [new SqliteStore(file), new SqliteStore(file)];
   assert.equal(await a.redeemChatToken('before-restart', 10_000), false);
+  assert.equal(await a.redeemChatToken('queued-at-close', 10_000), false);
   const outcomes = await Promise.all(
     Array.from({ length: 20 }, (_, i) => [a.redeemChatToken(`shared-${i}`, 10_000), b.redeemChatToken(`shared-${i}`, 10_000)]).flat(),
   );
