@@ -8,7 +8,8 @@
  *
  * Options: --connections N (default 2000)  --concurrency C (default 64)  --warmup W (default 200)
  *          --rounds R (default 3; targets alternate within a round, medians are reported)
- *          --baseline-root DIR (also run Parlor from that checkout, e.g. main, and print ratios)
+ *          --baseline-root DIR (also run Parlor from that checkout, e.g. main, and print ratios;
+ *          repeatable)
  *          --nice N (priority of the server child, default -10; 0 = unchanged)
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
-    'baseline-root': { type: 'string' },
+    'baseline-root': { type: 'string', multiple: true },
     nice: { type: 'string', default: '-10' },
   },
 });
@@ -137,7 +138,7 @@ console.log(setChildNice(Number(values.nice)));
 console.log(`${N} connections (+${W} warm-up) into one room, ${C} handshakes in flight, ${values.rounds} rounds\n`);
 
 const targets: Array<{ name: string; root: string }> = [{ name: 'this checkout', root: process.cwd() }];
-if (values['baseline-root'] !== undefined) targets.push({ name: `baseline (${values['baseline-root']})`, root: values['baseline-root'] });
+for (const root of values['baseline-root'] ?? []) targets.push({ name: `baseline (${root})`, root });
 const rows = new Map<string, Row[]>(targets.map((t) => [t.name, []]));
 console.log('| round | target | connections/s | p50 ms | p99 ms | max ms | server CPU µs/conn | failed | client CPU |\n|---|---|---|---|---|---|---|---|---|');
 for (let round = 1; round <= Number(values.rounds); round++) {
@@ -163,8 +164,9 @@ const summary = (name: string): Row => {
 };
 console.log('\nMedians over the rounds:\n\n| target | connections/s | p50 ms | p99 ms | max ms | server CPU µs/conn | failed (all rounds) | client CPU |\n|---|---|---|---|---|---|---|---|');
 for (const t of targets) console.log(`| ${t.name} | ${fmt(summary(t.name))} |`);
-if (targets.length === 2) {
-  const [mine, base] = [summary(targets[0]!.name), summary(targets[1]!.name)];
-  console.log(`\nthis checkout / baseline: ${(mine.perSecond / base.perSecond).toFixed(2)}× connections/s, ${(mine.p99 / base.p99).toFixed(2)}× p99, ${(mine.cpuMicrosPerConnection / base.cpuMicrosPerConnection).toFixed(2)}× CPU per connection`);
+const mine = summary(targets[0]!.name);
+for (const t of targets.slice(1)) {
+  const base = summary(t.name);
+  console.log(`\nthis checkout / ${t.name}: ${(mine.perSecond / base.perSecond).toFixed(2)}× connections/s, ${(mine.p99 / base.p99).toFixed(2)}× p99, ${(mine.cpuMicrosPerConnection / base.cpuMicrosPerConnection).toFixed(2)}× CPU per connection`);
 }
 console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
