@@ -1,0 +1,260 @@
+/**
+ * One lane: the records of one logging configuration's destination for one room (for
+ * Firehose: for all rooms of the scope), delivered in the order recorded.
+ *
+ * Records collect in a buffer that is cut into a batch by size, count or age. While the lane
+ * is healthy, batches wait in memory (`ready`) and go straight to the sink, one call at a
+ * time. When a delivery fails the failed batch and everything behind it move to the spool and
+ * the lane is backlogged: new batches go to the spool too, and the head segment is retried
+ * with exponential backoff until it is accepted, then removed, then the next one. A failed
+ * batch is retried whole (or, after a partial acceptance, only its unaccepted entries), so
+ * nothing arrives twice unless a destination stored a batch and the acknowledgement was lost.
+ */
+import type { Logger } from 'pino';
+import { newId } from '../domain/ids.js';
+import type { ChatLogMetrics, DropReason } from './chat-log-metrics.js';
+import type { ChatLogBatch, ChatLogEntry, ChatLogSink } from './chat-log-sink.js';
+import { LaneSpool, type Segment, type SpoolBudget } from './chat-log-spool.js';
+
+export interface BatchPolicy {
+  /** Longest a record waits in the buffer before its batch is cut. */
+  readonly maxAgeMs: number;
+  /** Bytes per batch, counted as the sink limits count them. */
+  readonly maxBytes: number;
+  readonly maxRecords: number;
+}
+
+export interface RetryPolicy {
+  /** First backoff; doubles per consecutive failure up to `maxMs`, with 50–100 % jitter. */
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/** Records held in memory (buffers and ready batches) across all lanes, against a ceiling. */
+export class MemoryBudget {
+  used = 0;
+  constructor(readonly maxRecords: number) {}
+}
+
+export interface LaneContext {
+  readonly sink: ChatLogSink;
+  readonly metrics: ChatLogMetrics;
+  readonly logger: Logger;
+  readonly spoolBudget: SpoolBudget;
+  readonly memory: MemoryBudget;
+  readonly retry: RetryPolicy;
+  /** Told after every delivery attempt whether it succeeded. */
+  onStatus(lane: Lane, ok: boolean): void;
+}
+
+export class Lane {
+  private buffer: ChatLogEntry[] = [];
+  private bufferBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ready: ChatLogBatch[] = [];
+  private readonly spooled: Segment[];
+  private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
+  private backlogged: boolean;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private failures = 0;
+  private closing = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly spool: LaneSpool,
+    existing: readonly Segment[],
+    private readonly policy: BatchPolicy,
+    private readonly ctx: LaneContext,
+  ) {
+    this.spooled = [...existing];
+    this.backlogged = existing.length > 0;
+    if (this.backlogged) this.kick();
+  }
+
+  get meta() {
+    return this.spool.meta;
+  }
+
+  private get kind() {
+    return this.spool.meta.target.kind;
+  }
+
+  private drop(records: number, reason: DropReason, detail?: string): void {
+    this.ctx.metrics.dropped.inc({ kind: this.kind, reason }, records);
+    this.ctx.logger.error({ configuration: this.meta.configurationArn, target: this.meta.target, records, reason, detail }, 'chat-log records dropped');
+  }
+
+  /** Queues one entry; `bytes` as the sink limits count it. O(1), never awaits. */
+  add(entry: ChatLogEntry, bytes: number): void {
+    if (this.closing) return this.drop(1, 'closed');
+    if (bytes > this.policy.maxBytes) return this.drop(1, 'too-large', `${bytes} bytes`);
+    if (this.ctx.memory.used >= this.ctx.memory.maxRecords) return this.drop(1, 'queue-full');
+    if (this.buffer.length > 0 && this.bufferBytes + bytes > this.policy.maxBytes) this.cut();
+    this.ctx.memory.used++;
+    this.buffer.push(entry);
+    this.bufferBytes += bytes;
+    if (this.buffer.length >= this.policy.maxRecords || this.bufferBytes >= this.policy.maxBytes) this.cut();
+    else if (this.buffer.length === 1) this.timer = setTimeout(() => this.cut(), this.policy.maxAgeMs).unref();
+  }
+
+  /** Turns the buffer into a batch (no-op when empty). */
+  cut(): void {
+    if (this.buffer.length === 0) return;
+    clearTimeout(this.timer);
+    const batch: ChatLogBatch = { target: this.meta.target, batchId: newId(), entries: this.buffer };
+    this.buffer = [];
+    this.bufferBytes = 0;
+    if (this.backlogged) this.toSpool(batch);
+    else this.ready.push(batch);
+    this.kick();
+  }
+
+  /** Appends a batch to the spool after every earlier write; releases its memory. */
+  private toSpool(batch: ChatLogBatch): void {
+    const n = batch.entries.length;
+    this.pendingWrites++;
+    this.writes = this.writes.then(async () => {
+      const size = LaneSpool.sizeOf(batch);
+      if (!this.ctx.spoolBudget.tryTake(size)) {
+        this.drop(n, 'spool-full', `spool holds ${this.ctx.spoolBudget.used} of ${this.ctx.spoolBudget.maxBytes} bytes`);
+      } else {
+        try {
+          this.spooled.push(await this.spool.append(batch));
+          this.ctx.metrics.count(this.ctx.metrics.spooled, this.kind, n);
+        } catch (err) {
+          this.ctx.spoolBudget.release(size);
+          this.drop(n, 'spool-error', (err as Error).message);
+        }
+      }
+      this.ctx.metrics.spoolBytes.set(this.ctx.spoolBudget.used);
+      this.ctx.memory.used -= n;
+      this.pendingWrites--;
+      // While closing, close() itself waits for the loop and the writes.
+      if (!this.closing) this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop().catch((err: unknown) => {
+      this.running = false;
+      this.ctx.logger.error({ err, configuration: this.meta.configurationArn }, 'chat-log lane stopped unexpectedly');
+    });
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      await this.writes;
+      const seg = this.spooled[0];
+      let batch: ChatLogBatch | undefined;
+      if (seg) {
+        batch = await this.spool.read(seg).catch((err: unknown) => {
+          this.drop(0, 'spool-error', `unreadable segment ${seg.seq}: ${(err as Error).message}`);
+          return undefined;
+        });
+        if (!batch) {
+          await this.ack(seg, 0);
+          continue;
+        }
+      } else {
+        batch = this.ready[0];
+      }
+      if (!batch) {
+        if (this.pendingWrites === 0) this.backlogged = false;
+        this.running = false;
+        return;
+      }
+      const n = batch.entries.length;
+      const outcome = await this.ctx.sink.deliver(batch);
+      if (outcome.kind === 'ok') {
+        this.ctx.metrics.count(this.ctx.metrics.delivered, this.kind, n);
+        await this.ack(seg, n);
+        this.failures = 0;
+        this.ctx.onStatus(this, true);
+        continue;
+      }
+      let rest = batch;
+      if (outcome.kind === 'partial') {
+        this.ctx.metrics.count(this.ctx.metrics.delivered, this.kind, n - outcome.failed.length);
+        rest = { ...batch, entries: outcome.failed.map((i) => batch.entries[i]!) };
+      }
+      this.ctx.metrics.count(this.ctx.metrics.failed, this.kind, rest.entries.length);
+      await this.retain(seg, batch, rest);
+      this.failures++;
+      this.ctx.onStatus(this, false);
+      this.ctx.logger.warn(
+        { configuration: this.meta.configurationArn, target: this.meta.target, records: rest.entries.length, attempt: this.failures, error: outcome.error },
+        'chat-log delivery failed; will retry from the spool',
+      );
+      if (this.closing) {
+        this.running = false;
+        return;
+      }
+      await this.sleep(this.backoff());
+    }
+  }
+
+  /** The head was accepted: forget it. */
+  private async ack(seg: Segment | undefined, n: number): Promise<void> {
+    if (!seg) {
+      this.ready.shift();
+      this.ctx.memory.used -= n;
+      return;
+    }
+    await this.spool.remove(seg).catch((err: unknown) => this.ctx.logger.error({ err }, 'could not remove a delivered chat-log spool segment'));
+    this.spooled.shift();
+    this.ctx.spoolBudget.release(seg.bytes);
+    this.ctx.metrics.spoolBytes.set(this.ctx.spoolBudget.used);
+  }
+
+  /** The head (`batch`) was not (fully) accepted: keep `rest` at the head, on disk. */
+  private async retain(seg: Segment | undefined, batch: ChatLogBatch, rest: ChatLogBatch): Promise<void> {
+    if (seg) {
+      if (rest !== batch) {
+        const next = await this.spool.rewrite(seg, rest);
+        this.ctx.spoolBudget.release(seg.bytes - next.bytes);
+        this.spooled[0] = next;
+      }
+      return;
+    }
+    this.ready.shift();
+    this.ctx.memory.used -= batch.entries.length - rest.entries.length;
+    this.backlogged = true;
+    const waiting = this.ready;
+    this.ready = [];
+    this.toSpool(rest);
+    for (const b of waiting) this.toSpool(b);
+  }
+
+  private backoff(): number {
+    const exp = Math.min(this.ctx.retry.maxMs, this.ctx.retry.baseMs * 2 ** Math.min(this.failures - 1, 30));
+    return exp * (0.5 + Math.random() * 0.5);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /**
+   * Cuts the buffer and delivers what can be delivered now: one more attempt at the head, no
+   * backoff; what still fails stays (or goes) in the spool for the next start.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.cut();
+    this.wake?.();
+    this.kick();
+    await this.loopDone;
+    await this.writes;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Logging configurations by ARN, for the chat-log pipeline: looked up in the store once, then
+ * kept until the change observer replaces them (UpdateLoggingConfiguration) or marks them gone
+ * (DeleteLoggingConfiguration), so a change applies to the next record. Entries older than
+ * `ttlMs` are refreshed in the background (changes made on another node reach this one so).
+ * Callers waiting for a lookup are answered in call order.
+ */
+import type { Logger } from 'pino';
+import type { LoggingConfiguration } from '../domain/logging-configuration.js';
+
+interface Entry {
+  readonly config: LoggingConfiguration | undefined;
+  readonly loadedAt: number;
+  readonly generation: number;
+}
+
+export class LoggingConfigurationCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly waiting = new Map<string, Array<(config: LoggingConfiguration | undefined) => void>>();
+  private readonly refreshing = new Set<string>();
+  private generation = 0;
+
+  constructor(
+    private readonly load: (arn: string) => Promise<LoggingConfiguration | undefined>,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Calls `use` with the configuration (undefined: none) now when known, else once loaded. */
+  with(arn: string, use: (config: LoggingConfiguration | undefined) => void): void {
+    const queue = this.waiting.get(arn);
+    if (queue) {
+      queue.push(use);
+      return;
+    }
+    const entry = this.entries.get(arn);
+    if (entry) {
+      if (this.now() - entry.loadedAt > this.ttlMs) this.refresh(arn, entry.generation);
+      use(entry.config);
+      return;
+    }
+    this.waiting.set(arn, [use]);
+    const generation = this.generation;
+    void this.fetch(arn).then((config) => {
+      if (!this.entries.has(arn) || generation === this.generation) this.put(arn, config, false);
+      const callers = this.waiting.get(arn) ?? [];
+      this.waiting.delete(arn);
+      const current = this.entries.get(arn)?.config;
+      for (const c of callers) c(current);
+    });
+  }
+
+  private async fetch(arn: string): Promise<LoggingConfiguration | undefined> {
+    try {
+      return await this.load(arn);
+    } catch (err) {
+      this.logger.error({ err, arn }, 'could not look up a logging configuration; its records are not routed');
+      return undefined;
+    }
+  }
+
+  private refresh(arn: string, generation: number): void {
+    if (this.refreshing.has(arn)) return;
+    this.refreshing.add(arn);
+    void this.fetch(arn).then((config) => {
+      this.refreshing.delete(arn);
+      if (this.entries.get(arn)?.generation === generation) this.put(arn, config, false);
+    });
+  }
+
+  private put(arn: string, config: LoggingConfiguration | undefined, bump: boolean): void {
+    if (bump) this.generation++;
+    this.entries.set(arn, { config, loadedAt: this.now(), generation: this.generation });
+  }
+
+  /** The observer's news: this is the configuration from now on. */
+  updated(config: LoggingConfiguration): void {
+    this.put(config.arn, config, true);
+  }
+
+  deleted(arn: string): void {
+    this.put(arn, undefined, true);
+  }
+}
