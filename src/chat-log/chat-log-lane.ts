@@ -170,7 +170,9 @@ export class Lane {
       const n = batch.entries.length;
       const outcome = await this.ctx.sink.deliver(batch);
       if (outcome.kind === 'ok') {
-        this.ctx.metrics.count(this.ctx.metrics.delivered, this.kind, n);
+        const rejected = outcome.rejected?.count ?? 0;
+        this.ctx.metrics.count(this.ctx.metrics.delivered, this.kind, n - rejected);
+        if (rejected > 0) this.drop(rejected, 'rejected', outcome.rejected?.reason);
         await this.ack(seg, n);
         this.failures = 0;
         this.ctx.onStatus(this, true);

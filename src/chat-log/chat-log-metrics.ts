@@ -7,7 +7,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DestinationKind } from './chat-log-sink.js';
 
-export type DropReason = 'queue-full' | 'spool-full' | 'spool-error' | 'too-large' | 'closed';
+export type DropReason = 'queue-full' | 'spool-full' | 'spool-error' | 'too-large' | 'rejected' | 'closed';
 
 export class ChatLogMetrics {
   readonly delivered: Counter<'kind'>;

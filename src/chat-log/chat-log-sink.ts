@@ -44,7 +44,11 @@ export interface ChatLogBatch {
 }
 
 export type DeliveryOutcome =
-  | { readonly kind: 'ok' }
+  /**
+   * Accepted. `rejected`: records the destination took but discarded for good (CloudWatch
+   * Logs refuses events too old or too far ahead); retrying cannot help, callers count them.
+   */
+  | { readonly kind: 'ok'; readonly rejected?: { readonly count: number; readonly reason: string } }
   | { readonly kind: 'failed'; readonly error: string }
   /** `failed` holds the indices (ascending) of entries not accepted; the others were. */
   | { readonly kind: 'partial'; readonly failed: readonly number[]; readonly error: string };
