@@ -9,10 +9,11 @@ import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
-import { NO_OBSERVER, type ControlPlaneDeps } from '../control-plane/context.js';
+import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CONTROL_PLANE_HANDLERS, PENDING_CHAT_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { createHttpServer } from '../server/http-server.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { openChatLogging } from './chat-logging.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
 
 export interface RunningParlor {
@@ -39,7 +40,9 @@ export async function startParlor(config: Config, logger: Logger = pino({ level:
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
-  const deps: ControlPlaneDeps = { store, now: Date.now, changes: NO_OBSERVER };
+  // Chat logging: record() is called by chat; the pipeline observes configuration changes.
+  const chatLog = await openChatLogging(config, store, metrics, logger);
+  const deps: ControlPlaneDeps = { store, now: Date.now, changes: chatLog };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...PENDING_CHAT_HANDLERS };
 
   const server = createHttpServer({
@@ -75,6 +78,8 @@ export async function startParlor(config: Config, logger: Logger = pino({ level:
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        // Delivers (or spools) every pending chat-log record; needs the store no more.
+        await chatLog.close();
         await store.close();
       })();
       return closing;
