@@ -73,6 +73,11 @@ export class Lane {
     if (this.backlogged) this.kick();
   }
 
+  /** Nothing buffered, queued, spooled or in flight: the lane may be forgotten. */
+  get idle(): boolean {
+    return !this.running && this.buffer.length === 0 && this.ready.length === 0 && this.spooled.length === 0 && this.pendingWrites === 0;
+  }
+
   get meta() {
     return this.spool.meta;
   }
@@ -155,7 +160,7 @@ export class Lane {
           this.drop(0, 'spool-error', `unreadable segment ${seg.seq}: ${(err as Error).message}`);
           return undefined;
         });
-        if (!batch) {
+        if (!batch || batch.entries.length === 0) {
           await this.ack(seg, 0);
           continue;
         }

@@ -156,12 +156,25 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
     return this.closed;
   }
 
+  /** Forgets lanes with nothing left to do (after rooms or destinations went away). */
+  private prune(): void {
+    for (const [key, lane] of this.lanes) {
+      if (!lane.idle) continue;
+      this.lanes.delete(key);
+      this.failing.get(lane.meta.configurationArn)?.delete(lane);
+    }
+  }
+
   roomUpdated(): void {}
-  roomDeleted(): void {}
+  roomDeleted(): void {
+    this.prune();
+  }
   loggingConfigurationUpdated(config: LoggingConfiguration): void {
     this.cache.updated(config);
+    this.prune();
   }
   loggingConfigurationDeleted(config: LoggingConfiguration): void {
     this.cache.deleted(config.arn);
+    this.prune();
   }
 }

@@ -9,7 +9,7 @@
  * removed once acknowledged. The total size is bounded by a SpoolBudget shared by all lanes.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatLogBatch, ChatLogEntry, ChatLogTarget } from './chat-log-sink.js';
 
@@ -92,7 +92,7 @@ export class LaneSpool {
     return new LaneSpool(dir, meta, []);
   }
 
-  /** Every lane found under `root`, with its segments in order; drops unfinished temp files. */
+  /** Lanes under `root` that hold segments, in order; removes temp files and empty lanes. */
   static async scan(root: string): Promise<{ spool: LaneSpool; segments: Segment[] }[]> {
     await mkdir(root, { recursive: true });
     const found: { spool: LaneSpool; segments: Segment[] }[] = [];
@@ -109,7 +109,8 @@ export class LaneSpool {
         if (file.endsWith('.tmp')) await unlink(join(dir, file));
         else if (/^\d{12}\.seg$/.test(file)) segments.push({ seq: Number(file.slice(0, 12)), bytes: (await stat(join(dir, file))).size });
       }
-      found.push({ spool: new LaneSpool(dir, meta, segments), segments });
+      if (segments.length === 0) await rm(dir, { recursive: true, force: true });
+      else found.push({ spool: new LaneSpool(dir, meta, segments), segments });
     }
     return found;
   }
