@@ -17,7 +17,9 @@ export type AwsForTests = Awaited<ReturnType<typeof awsForTests>>;
 export async function createDestinations(aws: AwsForTests, names: { bucket: string; logGroup: string; deliveryStream: string }): Promise<void> {
   const region = await aws.s3.config.region();
   for (const bucket of [names.bucket, FIREHOSE_BUCKET]) {
-    await aws.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } })).catch((err: Error) => {
+    // us-east-1 is the one region whose buckets take no location constraint.
+    const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+    await aws.s3.send(new CreateBucketCommand({ Bucket: bucket, ...location })).catch((err: Error) => {
       if (err.name !== 'BucketAlreadyOwnedByYou') throw err;
     });
   }
