@@ -30,6 +30,8 @@ export interface Config {
   readonly chatLogSink: ChatLogSinkKind;
   /** pino level of Parlor's own log lines. */
   readonly logLevel: string;
+  /** Open chat WebSockets (plus handshakes in progress) above which upgrades get 503. */
+  readonly maxConnections: number;
 }
 
 interface FieldSpec {
@@ -50,6 +52,7 @@ const FIELDS: Readonly<Record<keyof Config, FieldSpec>> = {
   reviewWebhooks: { env: 'PARLOR_REVIEW_WEBHOOKS', flag: 'review-webhooks' },
   chatLogSink: { env: 'PARLOR_CHAT_LOG_SINK', flag: 'chat-log-sink' },
   logLevel: { env: 'PARLOR_LOG_LEVEL', flag: 'log-level' },
+  maxConnections: { env: 'PARLOR_MAX_CONNECTIONS', flag: 'max-connections' },
 };
 
 export const DEFAULTS: Config = {
@@ -64,6 +67,7 @@ export const DEFAULTS: Config = {
   reviewWebhooks: undefined,
   chatLogSink: 'local',
   logLevel: 'info',
+  maxConnections: 50_000,
 };
 
 export class ConfigError extends Error {}
@@ -128,6 +132,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       if (!LOG_LEVELS.includes(s)) throw new ConfigError(`${n} must be one of ${LOG_LEVELS.join(', ')}`);
       return s;
     }),
+    maxConnections: pick('maxConnections', (s, n) => integer(n, s, 1, 10_000_000)),
   };
   return config;
 }

@@ -9,12 +9,20 @@ import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
-import type { ControlPlaneDeps } from '../control-plane/context.js';
-import { CONTROL_PLANE_HANDLERS, PENDING_CHAT_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
+import { ChatService } from '../chat/chat-service.js';
+import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
+import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
+import { LocalFanOut } from '../fan-out/local-fan-out.js';
+import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
+import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import { createHttpServer } from '../server/http-server.js';
+import { encodeTextFrame } from '../server/ws-frame.js';
+import { WsGateway } from '../server/ws-gateway.js';
+import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { openChatLogging } from './chat-logging.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
+import { loadTokenSecret } from './token-secret.js';
 
 export interface RunningParlor {
   readonly config: Config;
@@ -28,7 +36,23 @@ export interface RunningParlor {
   close(): Promise<void>;
 }
 
-export async function startParlor(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningParlor> {
+/** Test- and benchmark-facing knobs (not user configuration). */
+export interface StartOptions {
+  /** The clock (epoch ms) of the control plane and chat; default Date.now. */
+  readonly now?: () => number;
+  /** Unsent bytes per chat connection before it is dropped as a slow reader. */
+  readonly maxBufferedBytes?: number;
+  /** Chat heartbeat (ping) interval in ms. */
+  readonly heartbeatMs?: number;
+  /** How often session expiry is checked, in ms. */
+  readonly sessionTickMs?: number;
+}
+
+export async function startParlor(
+  config: Config,
+  logger: Logger = pino({ level: config.logLevel }),
+  options: StartOptions = {},
+): Promise<RunningParlor> {
   const authenticator: Authenticator = new OpenAuthenticator(config.accountId, config.region);
   if (authenticator.mode === 'open' && !isLoopback(config.host) && !config.insecureOpen) {
     throw new ConfigError(
@@ -39,17 +63,41 @@ export async function startParlor(config: Config, logger: Logger = pino({ level:
   // One registry for the process; parts that count things register their metrics on it.
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const now = options.now ?? Date.now;
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
-  // Chat logging: record() is called by chat; the pipeline observes configuration changes.
+  const fanOut = new LocalFanOut();
+  const rateLimiter = new MemoryRateLimiter();
+  // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   const chatLog = await openChatLogging(config, store, metrics, logger);
-  const deps: ControlPlaneDeps = { store, now: Date.now, changes: chatLog };
-  const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...PENDING_CHAT_HANDLERS };
+  const chat = new ChatService({
+    fanOut,
+    rateLimiter,
+    review: undefined,
+    chatLog,
+    encode: encodeTextFrame,
+    now,
+    log: logger,
+    tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
+    getRoom: (arn) => store.getRoom(arn),
+  });
+  chat.start(options.sessionTickMs);
+  const gateway = new WsGateway({
+    chat,
+    maxConnections: config.maxConnections,
+    log: logger,
+    ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+  registerChatMetrics(metrics, gateway);
+  const deps: ControlPlaneDeps = { store, now, changes: observeAll([chat.changes, chatLog]), chat };
+  const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({
     authenticator,
     handlers,
     deps,
     logger,
+    onUpgrade: gateway.onUpgrade,
     plainRoutes: {
       '/healthz': async () => ({ contentType: 'application/json', body: JSON.stringify({ status: 'ok' }) }),
       '/metrics': async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
@@ -74,11 +122,14 @@ export async function startParlor(config: Config, logger: Logger = pino({ level:
     authMode: authenticator.mode,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        // Delivers (or spools) every pending chat-log record; needs the store no more.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Chat sockets first, with a close frame (1001), so clients see a clean end.
+        await gateway.close();
+        chat.stop();
+        await stopped;
+        await fanOut.close();
+        await rateLimiter.close();
         await chatLog.close();
         await store.close();
       })();

@@ -3,8 +3,8 @@
  * resource ARNs it acts on (for authorisation). It is a mapped type over the model's
  * operation names, so the compiler refuses a model operation without a handler.
  */
-import { ValidationException } from '../domain/errors.js';
 import type { OperationName, OperationShapes } from '../protocol/generated/model.js';
+import { createChatToken } from './chat-tokens.js';
 import type { ControlPlaneDeps, OperationContext } from './context.js';
 import {
   createLoggingConfiguration,
@@ -13,6 +13,7 @@ import {
   listLoggingConfigurations,
   updateLoggingConfiguration,
 } from './logging-configurations.js';
+import { deleteMessage, disconnectUser, sendEvent } from './room-actions.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from './rooms.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 
@@ -28,16 +29,6 @@ export interface OperationHandler<K extends OperationName> {
 export type OperationHandlers = { readonly [K in OperationName]: OperationHandler<K> };
 
 const ANY = ['*'] as const;
-
-/** Chat operations until the data plane exists: a defined AWS error, never a 404 page. */
-function notYet<K extends OperationName>(name: K): OperationHandler<K> {
-  return {
-    run: async () => {
-      throw new ValidationException(`${name} is not available on this server yet`, 'UNKNOWN_OPERATION');
-    },
-    resources: () => ANY,
-  };
-}
 
 export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
   CreateRoom: { run: createRoom, resources: (i) => ['*', ...(i.loggingConfigurationIdentifiers ?? [])] },
@@ -55,9 +46,10 @@ export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' |
   ListTagsForResource: { run: listTagsForResource, resources: (i) => [i.resourceArn] },
 };
 
-export const PENDING_CHAT_HANDLERS: Pick<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
-  CreateChatToken: notYet('CreateChatToken'),
-  SendEvent: notYet('SendEvent'),
-  DeleteMessage: notYet('DeleteMessage'),
-  DisconnectUser: notYet('DisconnectUser'),
+/** The chat operations; their resource is the room. */
+export const CHAT_HANDLERS: Pick<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
+  CreateChatToken: { run: createChatToken, resources: (i) => [i.roomIdentifier] },
+  SendEvent: { run: sendEvent, resources: (i) => [i.roomIdentifier] },
+  DeleteMessage: { run: deleteMessage, resources: (i) => [i.roomIdentifier] },
+  DisconnectUser: { run: disconnectUser, resources: (i) => [i.roomIdentifier] },
 };

@@ -45,7 +45,7 @@ function roomOf(write: RoomWrite, arn: string): Room {
   }
 }
 
-async function getOwnRoom(deps: ControlPlaneDeps, ctx: OperationContext, arn: string): Promise<Room> {
+export async function getOwnRoom(deps: ControlPlaneDeps, ctx: OperationContext, arn: string): Promise<Room> {
   const room = await deps.store.getRoom(ownArn(ctx, arn, 'room'));
   if (!room) throw notFound(arn, 'room');
   return room;

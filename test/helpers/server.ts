@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, type Config } from '../../src/app/config.js';
-import { startParlor, type RunningParlor } from '../../src/app/start.js';
+import { startParlor, type RunningParlor, type StartOptions } from '../../src/app/start.js';
 
 export interface TestServer {
   readonly parlor: RunningParlor;
@@ -22,9 +22,10 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'parlor-test-'));
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDataDir();
-  const parlor = await startParlor({ ...DEFAULTS, port: 0, logLevel: 'silent', ...overrides, dataDir });
+  const config: Config = { ...DEFAULTS, port: 0, logLevel: 'silent', ...overrides, dataDir };
+  const parlor = await startParlor(config, undefined, options);
   const clients: IvschatClient[] = [];
   return {
     parlor,

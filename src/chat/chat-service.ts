@@ -1,0 +1,151 @@
+/**
+ * The chat core of one node: admits connections (token → room), keeps sessions in the room
+ * hub, runs client actions through the pipeline, ends sessions at their expiry, and serves
+ * the control plane's chat operations and live room changes. Transport-free: the gateway
+ * passes it text and a ChatConnection.
+ */
+import type { ChatTokenClaims } from '../domain/chat-token.js';
+import { newId } from '../domain/ids.js';
+import type { Room } from '../domain/room.js';
+import type { ChangeObserver, ChatPlane } from '../control-plane/context.js';
+import { NO_OBSERVER } from '../control-plane/context.js';
+import type { ChatTokenCodec } from '../protocol/chat-token-codec.js';
+import { deleteMessageEvent, disconnectUserEvent, errorFrame, eventFrame } from '../protocol/chat-frames.js';
+import type { ChatDeps } from './chat-deps.js';
+import { ChatSession } from './chat-session.js';
+import { CLOSE, type ChatConnection } from './connection.js';
+import { ExpiryWheel } from './expiry-wheel.js';
+import { endSession, RoomHub } from './room-hub.js';
+import { ActionPipeline } from './send-message.js';
+import { TokenLedger } from './token-ledger.js';
+
+export type Admission =
+  | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room }
+  /** Refuse the upgrade with this HTTP status. */
+  | { readonly kind: 'refused'; readonly status: 401 | 404; readonly message: string };
+
+export interface ChatServiceOptions extends ChatDeps {
+  readonly tokens: ChatTokenCodec;
+  /** Reads a room as stored (undefined when it does not exist). */
+  readonly getRoom: (arn: string) => Promise<Room | undefined>;
+}
+
+export class ChatService implements ChatPlane {
+  readonly hub: RoomHub;
+  readonly #pipeline: ActionPipeline;
+  readonly #ledger = new TokenLedger();
+  readonly #expiries = new ExpiryWheel<ChatSession>();
+  #ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ChatServiceOptions) {
+    this.hub = new RoomHub(options.fanOut, options.encode);
+    this.#pipeline = new ActionPipeline(options);
+  }
+
+  /**
+   * Checks a token offered at connect time: signed by us, not expired, room still there, not
+   * used before. Redeems it (single use) only when everything else passed.
+   */
+  async admit(token: string): Promise<Admission> {
+    const claims = this.options.tokens.decode(token);
+    if (!claims) return { kind: 'refused', status: 401, message: 'Invalid chat token' };
+    const now = this.options.now();
+    if (now >= claims.tokenExpiresAt || now >= claims.sessionExpiresAt) return { kind: 'refused', status: 401, message: 'The chat token has expired' };
+    const room = await this.options.getRoom(claims.roomArn);
+    if (!room) return { kind: 'refused', status: 404, message: 'The room does not exist' };
+    if (!this.#ledger.redeem(claims)) return { kind: 'refused', status: 401, message: 'The chat token was already used' };
+    return { kind: 'ok', claims, room };
+  }
+
+  /** Starts the session of an admitted, now open connection. */
+  open(admission: Admission & { kind: 'ok' }, connection: ChatConnection): ChatSession {
+    const local = this.hub.enter(admission.room);
+    const session = new ChatSession(admission.claims, connection, local, this.options.now());
+    local.sessions.add(session);
+    this.#expiries.add(session, admission.claims.sessionExpiresAt);
+    return session;
+  }
+
+  /** One text frame from the session's client. */
+  receive(session: ChatSession, text: string): void {
+    this.#pipeline.receive(session, text);
+  }
+
+  /** The connection is gone (closed either way). */
+  closed(session: ChatSession): void {
+    session.closed = true;
+    this.#expiries.remove(session, session.claims.sessionExpiresAt);
+    this.hub.leave(session);
+  }
+
+  /**
+   * Ends sessions whose time is up (ERROR 401, then a clean close: the official client fetches
+   * a new token and reconnects) and forgets expired token ids. Call about once a second.
+   */
+  tick(): void {
+    const now = this.options.now();
+    for (const session of this.#expiries.due(now)) {
+      if (session.closed) continue;
+      session.connection.send(this.options.encode(errorFrame(newId(), '', 401, 'The chat session has expired')));
+      endSession(session, CLOSE.sessionExpired, 'Session expired');
+    }
+    this.#ledger.sweep(now);
+  }
+
+  /** Runs `tick` every `intervalMs` until `stop`. */
+  start(intervalMs = 1000): void {
+    this.#ticker ??= setInterval(() => this.tick(), intervalMs);
+    this.#ticker.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+
+  /** Closes every local session with `code` (shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const session of [...this.hub.sessions()]) endSession(session, code, reason);
+  }
+
+  mintToken(claims: ChatTokenClaims): string {
+    return this.options.tokens.encode(claims);
+  }
+
+  async sendEvent(room: Room, eventName: string, attributes: Readonly<Record<string, string>>): Promise<string> {
+    return this.#broadcastEvent(room, (id, now) => eventFrame(id, '', eventName, attributes, now));
+  }
+
+  async deleteMessage(room: Room, messageId: string, reason: string | undefined): Promise<string> {
+    return this.#broadcastEvent(room, (id, now) => deleteMessageEvent(id, '', messageId, reason, now));
+  }
+
+  /** Delivers an API-originated EVENT to the room and logs it; resolves to its Id. */
+  async #broadcastEvent(room: Room, build: (id: string, now: number) => string): Promise<string> {
+    const id = newId();
+    const now = this.options.now();
+    const frame = build(id, now);
+    await this.options.fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
+    this.options.chatLog.record(room, 'EVENT', frame, now);
+    return id;
+  }
+
+  async disconnectUser(room: Room, userId: string, reason: string | undefined): Promise<void> {
+    const now = this.options.now();
+    const frame = disconnectUserEvent(newId(), '', userId, reason, now);
+    await this.options.fanOut.publish({ kind: 'disconnect-user', roomArn: room.arn, userId, frame });
+    this.options.chatLog.record(room, 'EVENT', frame, now);
+  }
+
+  /** Live room changes from the control plane, sent through the fan-out to every node. */
+  readonly changes: ChangeObserver = {
+    ...NO_OBSERVER,
+    roomUpdated: (room) => this.#publish({ kind: 'room-updated', roomArn: room.arn, room }),
+    roomDeleted: (room) =>
+      this.#publish({ kind: 'room-deleted', roomArn: room.arn, frame: errorFrame(newId(), '', 404, 'The room was deleted') }),
+  };
+
+  #publish(envelope: Parameters<ChatDeps['fanOut']['publish']>[0]): void {
+    this.options.fanOut.publish(envelope).catch((err: unknown) => this.options.log.error({ err, room: envelope.roomArn }, 'fan-out publish failed'));
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The path of a client action on the node that accepted it. On arrival (synchronously):
+ * parse → capability (403) → validation against the room's current limits (400/413) →
+ * per-connection rate (429). Accepted actions of one connection then run one at a time, in
+ * arrival order: room rate (429) → review → publish through the fan-out → chat log. A slow
+ * review holds back only its own connection.
+ */
+import { newId } from '../domain/ids.js';
+import type { Room } from '../domain/room.js';
+import {
+  deleteMessageEvent,
+  disconnectUserEvent,
+  errorFrame,
+  FrameError,
+  messageFrame,
+  parseAction,
+  type ChatErrorCode,
+  type ClientAction,
+} from '../protocol/chat-frames.js';
+import { codePointLength } from '../protocol/validate.js';
+import { takeToken } from '../rate-limit/token-bucket.js';
+import type { ChatDeps } from './chat-deps.js';
+import { CONNECTION_RATE_PER_SECOND, MAX_PENDING_ACTIONS, type ChatSession, type PendingAction } from './chat-session.js';
+
+/** The rate-limiter key of a room's shared message budget. */
+export const roomRateKey = (roomArn: string): string => `room-messages:${roomArn}`;
+
+export class ActionPipeline {
+  constructor(private readonly deps: ChatDeps) {}
+
+  /** Handles one text frame from `session`'s client. Never throws. */
+  receive(session: ChatSession, text: string): void {
+    if (session.closed) return;
+    const receivedAt = this.deps.now();
+    let action: ClientAction;
+    try {
+      action = parseAction(text);
+      this.#admit(session, action, receivedAt);
+    } catch (err) {
+      if (err instanceof FrameError) this.#error(session, err.requestId, err.code, err.message);
+      else this.#fail(session, '', err);
+      return;
+    }
+    const pending = (session.pending ??= []);
+    pending.push({ action, receivedAt });
+    if (!session.busy) void this.#drain(session);
+  }
+
+  /** The synchronous checks; throws FrameError. */
+  #admit(session: ChatSession, action: ClientAction, now: number): void {
+    if (!session.claims.capabilities.includes(action.type)) {
+      throw new FrameError(403, `The token does not grant ${action.type}`, action.requestId);
+    }
+    if (action.type === 'SEND_MESSAGE') {
+      const max = session.local.room.maximumMessageLength;
+      if (codePointLength(action.content) > max) {
+        throw new FrameError(400, `Content exceeds the room's maximum message length of ${max} characters`, action.requestId);
+      }
+    }
+    if (!takeToken(session, CONNECTION_RATE_PER_SECOND, now)) {
+      throw new FrameError(429, `Over ${CONNECTION_RATE_PER_SECOND} requests per second on this connection`, action.requestId);
+    }
+    if ((session.pending?.length ?? 0) >= MAX_PENDING_ACTIONS) {
+      throw new FrameError(429, 'Too many requests waiting on this connection', action.requestId);
+    }
+  }
+
+  async #drain(session: ChatSession): Promise<void> {
+    session.busy = true;
+    const pending = session.pending!;
+    let next: PendingAction | undefined;
+    while ((next = pending.shift()) !== undefined) {
+      try {
+        await this.#run(session, next);
+      } catch (err) {
+        this.#fail(session, next.action.requestId, err);
+      }
+    }
+    session.busy = false;
+    session.pending = undefined;
+  }
+
+  async #run(session: ChatSession, { action, receivedAt }: PendingAction): Promise<void> {
+    const room = session.local.room;
+    switch (action.type) {
+      case 'SEND_MESSAGE':
+        return this.#sendMessage(session, room, action, receivedAt);
+      case 'DELETE_MESSAGE': {
+        const frame = deleteMessageEvent(newId(), action.requestId, action.messageId, action.reason, receivedAt);
+        await this.deps.fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
+        this.deps.chatLog.record(room, 'EVENT', frame, receivedAt);
+        return;
+      }
+      case 'DISCONNECT_USER': {
+        const frame = disconnectUserEvent(newId(), action.requestId, action.userId, action.reason, receivedAt);
+        await this.deps.fanOut.publish({ kind: 'disconnect-user', roomArn: room.arn, userId: action.userId, frame });
+        this.deps.chatLog.record(room, 'EVENT', frame, receivedAt);
+        return;
+      }
+    }
+  }
+
+  async #sendMessage(session: ChatSession, room: Room, action: ClientAction & { type: 'SEND_MESSAGE' }, receivedAt: number): Promise<void> {
+    const { fanOut, rateLimiter, review, chatLog } = this.deps;
+    if (!(await rateLimiter.take(roomRateKey(room.arn), room.maximumMessageRatePerSecond, this.deps.now()))) {
+      this.#error(session, action.requestId, 429, `Over the room's ${room.maximumMessageRatePerSecond} messages per second`);
+      return;
+    }
+    const id = newId();
+    let content = action.content;
+    let attributes = action.attributes;
+    if (room.messageReviewHandler && review) {
+      const decision = await review.review(room.messageReviewHandler, room.maximumMessageLength, {
+        Content: content,
+        MessageId: id,
+        RoomArn: room.arn,
+        Attributes: attributes,
+        Sender: { UserId: session.userId, Attributes: session.claims.attributes, Ip: session.connection.ip },
+      });
+      if (decision.kind === 'deny') {
+        const why = decision.reason ? `: ${decision.reason}` : '';
+        // The Id of the refused message was never delivered, so the client has not seen it.
+        this.#send(session, errorFrame(id, action.requestId, 406, `Message rejected by the room's review handler${why}`));
+        return;
+      }
+      content = decision.content;
+      attributes = decision.attributes;
+    }
+    const frame = messageFrame({
+      id,
+      requestId: action.requestId,
+      content,
+      attributes,
+      sentAt: receivedAt,
+      senderUserId: session.userId,
+      senderAttributes: session.claims.attributes,
+    });
+    await fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
+    chatLog.record(room, 'MESSAGE', frame, receivedAt);
+  }
+
+  #error(session: ChatSession, requestId: string, code: ChatErrorCode, message: string): void {
+    this.#send(session, errorFrame(newId(), requestId, code, message));
+  }
+
+  #send(session: ChatSession, json: string): void {
+    if (!session.closed) session.connection.send(this.deps.encode(json));
+  }
+
+  #fail(session: ChatSession, requestId: string, err: unknown): void {
+    this.deps.log.error({ err, userId: session.userId, room: session.local.room.arn }, 'chat action failed');
+    this.#error(session, requestId, 500, 'Internal error');
+  }
+}

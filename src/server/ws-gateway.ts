@@ -1,0 +1,173 @@
+/**
+ * The chat WebSocket endpoint, on the HTTP server's port (its `onUpgrade` hook). Before
+ * accepting an upgrade it checks the connection limit (503) and the token carried as the
+ * `Sec-WebSocket-Protocol` (401 bad/used/expired, 404 room gone); accepted upgrades echo the
+ * token as the sub-protocol. Also: maximum frame size, one shared heartbeat sweep that reaps
+ * dead sockets, and a graceful close of every socket at shutdown.
+ */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { ChatService } from '../chat/chat-service.js';
+import { CLOSE } from '../chat/connection.js';
+import { Outbox, WsConnection } from './ws-connection.js';
+
+export interface WsGatewayOptions {
+  readonly chat: ChatService;
+  /** Open plus in-handshake connections above which upgrades get 503. */
+  readonly maxConnections: number;
+  /** Largest client frame in bytes; bigger closes the connection with 1009. */
+  readonly maxPayloadBytes?: number;
+  /** Unsent bytes per connection before it is dropped as a slow reader. */
+  readonly maxBufferedBytes?: number;
+  /** Ping interval; a socket that did not answer the previous ping is terminated. */
+  readonly heartbeatMs?: number;
+  readonly log: { error(details: object, message: string): void };
+}
+
+const ignore = (): void => {};
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** The offered sub-protocols; the official client offers exactly one: the token. */
+function offeredToken(req: IncomingMessage): string | undefined {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return undefined;
+  const first = header.split(',')[0]!.trim();
+  return first === '' ? undefined : first;
+}
+
+export class WsGateway {
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<WsConnection>();
+  readonly #byWs = new WeakMap<WebSocket, WsConnection>();
+  readonly #outbox: Outbox;
+  readonly #heartbeat: NodeJS.Timeout;
+  #handshakes = 0;
+  #closing = false;
+  /** Called when the last connection is gone during shutdown. */
+  #onEmpty: (() => void) | undefined;
+
+  constructor(private readonly options: WsGatewayOptions) {
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      clientTracking: false,
+      maxPayload: options.maxPayloadBytes ?? 16 * 1024,
+      handleProtocols: (protocols) => protocols.values().next().value ?? false,
+    });
+    this.#outbox = new Outbox(options.maxBufferedBytes ?? 256 * 1024);
+    this.#heartbeat = setInterval(() => this.#sweep(), options.heartbeatMs ?? 30_000);
+    this.#heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  get droppedSlowReaders(): number {
+    return this.#outbox.dropped;
+  }
+
+  /** The HTTP server's upgrade hook. */
+  readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', ignore);
+    this.#upgrade(req, socket, head).catch((err: unknown) => {
+      this.options.log.error({ err }, 'chat upgrade failed');
+      refuse(socket, 500, 'Internal error');
+    });
+  };
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
+    if (this.#connections.size + this.#handshakes >= this.options.maxConnections) {
+      return refuse(socket, 503, 'Too many chat connections on this server');
+    }
+    const token = offeredToken(req);
+    if (token === undefined) return refuse(socket, 401, 'A chat token is required as the WebSocket sub-protocol');
+    this.#handshakes++;
+    let admission;
+    try {
+      admission = await this.options.chat.admit(token);
+    } finally {
+      this.#handshakes--;
+    }
+    if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
+    if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new WsConnection(ws, socket, req.socket.remoteAddress ?? '', this.#outbox);
+      this.#connections.add(connection);
+      this.#byWs.set(ws, connection);
+      connection.session = this.options.chat.open(admission, connection);
+      ws.on('message', this.#onMessage);
+      ws.on('pong', this.#onPong);
+      ws.on('close', this.#onClose);
+      ws.on('error', ignore);
+    });
+  }
+
+  // Shared listeners (no closure per connection); `this` is the WebSocket.
+  readonly #onMessage = ((gateway: WsGateway) =>
+    function (this: WebSocket, data: RawData): void {
+      const connection = gateway.#byWs.get(this);
+      if (!connection?.session) return;
+      connection.alive = true;
+      gateway.options.chat.receive(connection.session, data.toString());
+    })(this);
+
+  readonly #onPong = ((gateway: WsGateway) =>
+    function (this: WebSocket): void {
+      const connection = gateway.#byWs.get(this);
+      if (connection) connection.alive = true;
+    })(this);
+
+  readonly #onClose = ((gateway: WsGateway) =>
+    function (this: WebSocket): void {
+      const connection = gateway.#byWs.get(this);
+      if (!connection) return;
+      gateway.#connections.delete(connection);
+      if (connection.session) gateway.options.chat.closed(connection.session);
+      if (gateway.#connections.size === 0) gateway.#onEmpty?.();
+    })(this);
+
+  #sweep(): void {
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }
+
+  /**
+   * Refuses new upgrades, closes every chat socket with 1001 (queued frames first) and waits
+   * for the close handshakes, at most `deadlineMs`; then terminates what is left.
+   */
+  async close(deadlineMs = 2000): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#heartbeat);
+    this.options.chat.closeAll(CLOSE.goingAway, 'Server shutting down');
+    if (this.#connections.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#onEmpty = resolve;
+        timer = setTimeout(resolve, deadlineMs);
+      });
+      clearTimeout(timer);
+    }
+    for (const connection of this.#connections) connection.ws.terminate();
+    this.#wss.close();
+  }
+}
