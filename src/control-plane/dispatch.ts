@@ -19,16 +19,17 @@ export async function dispatch<K extends OperationName>(
   input: Record<string, unknown>,
 ): Promise<OperationShapes[K]['output']> {
   const def: OperationDef = OPERATIONS[operation];
-  if (def.input) {
-    const problems = validateInput(def.input, input);
-    if (problems.length > 0) throw ValidationException.fields(problems);
+  const handler = handlers[operation] as OperationHandler<K>;
+  const problems = def.input ? validateInput(def.input, input) : [];
+  for (const extra of handler.check?.(input) ?? []) {
+    if (!problems.some((p) => p.name === extra.name)) problems.push(extra);
   }
+  if (problems.length > 0) throw ValidationException.fields(problems);
   const typed = input as OperationShapes[K]['input'];
   // The model names the operations an unverified account may not call.
   if (caller.pendingVerification && def.errors.includes('PendingVerification')) {
     throw new PendingVerification('The account is pending verification; only reads are allowed');
   }
-  const handler = handlers[operation] as OperationHandler<K>;
   const action = `ivschat:${operation}`;
   for (const resource of handler.resources(typed)) {
     if (!caller.isAllowed(action, resource)) {

@@ -3,6 +3,7 @@
  * resource ARNs it acts on (for authorisation). It is a mapped type over the model's
  * operation names, so the compiler refuses a model operation without a handler.
  */
+import type { FieldProblem } from '../domain/errors.js';
 import type { OperationName, OperationShapes } from '../protocol/generated/model.js';
 import { createChatToken } from './chat-tokens.js';
 import type { ControlPlaneDeps, OperationContext } from './context.js';
@@ -13,6 +14,7 @@ import {
   listLoggingConfigurations,
   updateLoggingConfiguration,
 } from './logging-configurations.js';
+import { pageTokenProblems } from './pagination.js';
 import { deleteMessage, disconnectUser, sendEvent } from './room-actions.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from './rooms.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
@@ -24,6 +26,11 @@ export interface OperationHandler<K extends OperationName> {
    * IVS Chat. Inputs are already validated.
    */
   resources(input: OperationShapes[K]['input']): readonly string[];
+  /**
+   * Checks the model cannot express, run on the raw input beside the model's validation so that
+   * every bad member lands in one ValidationException. Must tolerate wrongly typed members.
+   */
+  check?(input: Readonly<Record<string, unknown>>): readonly FieldProblem[];
 }
 
 export type OperationHandlers = { readonly [K in OperationName]: OperationHandler<K> };
@@ -35,12 +42,12 @@ export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' |
   GetRoom: { run: getRoom, resources: (i) => [i.identifier] },
   UpdateRoom: { run: updateRoom, resources: (i) => [i.identifier, ...(i.loggingConfigurationIdentifiers ?? [])] },
   DeleteRoom: { run: deleteRoom, resources: (i) => [i.identifier] },
-  ListRooms: { run: listRooms, resources: () => ANY },
+  ListRooms: { run: listRooms, resources: () => ANY, check: pageTokenProblems },
   CreateLoggingConfiguration: { run: createLoggingConfiguration, resources: () => ANY },
   GetLoggingConfiguration: { run: getLoggingConfiguration, resources: (i) => [i.identifier] },
   UpdateLoggingConfiguration: { run: updateLoggingConfiguration, resources: (i) => [i.identifier] },
   DeleteLoggingConfiguration: { run: deleteLoggingConfiguration, resources: (i) => [i.identifier] },
-  ListLoggingConfigurations: { run: listLoggingConfigurations, resources: () => ANY },
+  ListLoggingConfigurations: { run: listLoggingConfigurations, resources: () => ANY, check: pageTokenProblems },
   TagResource: { run: tagResource, resources: (i) => [i.resourceArn] },
   UntagResource: { run: untagResource, resources: (i) => [i.resourceArn] },
   ListTagsForResource: { run: listTagsForResource, resources: (i) => [i.resourceArn] },

@@ -2,7 +2,7 @@
  * Opaque `nextToken`s for the list operations: base64url of the position after the last item
  * returned. A token that does not decode to a position is a ValidationException on `nextToken`.
  */
-import { ValidationException } from '../domain/errors.js';
+import { ValidationException, type FieldProblem } from '../domain/errors.js';
 import type { PageKey } from '../store/store.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -11,8 +11,9 @@ export function encodePageToken(key: PageKey): string {
   return Buffer.from(JSON.stringify({ t: key.updateTime, a: key.arn })).toString('base64url');
 }
 
-export function decodePageToken(token: string | undefined): PageKey | undefined {
-  if (token === undefined || token === '') return undefined;
+const BAD_TOKEN: FieldProblem = { name: 'nextToken', message: 'is not a token this service issued' };
+
+function parsePageToken(token: string): PageKey | undefined {
   try {
     const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
     if (typeof v === 'object' && v !== null) {
@@ -22,9 +23,25 @@ export function decodePageToken(token: string | undefined): PageKey | undefined 
       }
     }
   } catch {
-    // fall through to the validation error
+    // not a token of ours
   }
-  throw ValidationException.fields([{ name: 'nextToken', message: 'is not a token this service issued' }]);
+  return undefined;
+}
+
+/**
+ * The problem with a request's `nextToken` member (raw, before model validation), so that a bad
+ * token is reported in the same ValidationException as the model's checks. `""` is no token.
+ */
+export function pageTokenProblems(input: Readonly<Record<string, unknown>>): FieldProblem[] {
+  const token = input['nextToken'];
+  return typeof token === 'string' && token !== '' && !parsePageToken(token) ? [BAD_TOKEN] : [];
+}
+
+export function decodePageToken(token: string | undefined): PageKey | undefined {
+  if (token === undefined || token === '') return undefined;
+  const key = parsePageToken(token);
+  if (!key) throw ValidationException.fields([BAD_TOKEN]);
+  return key;
 }
 
 /**

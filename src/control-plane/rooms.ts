@@ -1,7 +1,7 @@
 /** CreateRoom, GetRoom, UpdateRoom, DeleteRoom, ListRooms. */
 import { formatArn } from '../domain/arn.js';
 import { newId } from '../domain/ids.js';
-import { ROOM_DEFAULTS, type ReviewHandler, type Room } from '../domain/room.js';
+import { nextReviewHandler, ROOM_DEFAULTS, type Room } from '../domain/room.js';
 import type {
   CreateRoomRequest,
   CreateRoomResponse,
@@ -10,7 +10,6 @@ import type {
   GetRoomResponse,
   ListRoomsRequest,
   ListRoomsResponse,
-  MessageReviewHandler,
   UpdateRoomRequest,
   UpdateRoomResponse,
 } from '../protocol/generated/model.js';
@@ -19,16 +18,6 @@ import type { ControlPlaneDeps, OperationContext } from './context.js';
 import { roomOutput, roomSummary } from './format.js';
 import { DEFAULT_PAGE_SIZE, decodePageToken, pageOf } from './pagination.js';
 import { notFound, ownArn } from './resolve.js';
-
-/**
- * The handler a request's `messageReviewHandler` sets: an empty (or absent, with none before)
- * `uri` means no handler; a `fallbackResult` left out is ALLOW.
- */
-function reviewHandlerOf(input: MessageReviewHandler, current: ReviewHandler | undefined): ReviewHandler | null {
-  const uri = input.uri ?? current?.uri ?? '';
-  if (uri === '') return null;
-  return { uri, fallbackResult: input.fallbackResult ?? ROOM_DEFAULTS.fallbackResult };
-}
 
 function checkLoggingArns(ctx: OperationContext, arns: readonly string[] | undefined): void {
   for (const arn of arns ?? []) ownArn(ctx, arn, 'logging-configuration');
@@ -56,7 +45,6 @@ export async function createRoom(deps: ControlPlaneDeps, ctx: OperationContext, 
   const id = newId();
   const now = deps.now();
   const arn = formatArn(ctx.scope, 'room', id);
-  const handler = input.messageReviewHandler ? reviewHandlerOf(input.messageReviewHandler, undefined) : null;
   const room: Room = {
     ...ctx.scope,
     arn,
@@ -66,7 +54,7 @@ export async function createRoom(deps: ControlPlaneDeps, ctx: OperationContext, 
     updateTime: now,
     maximumMessageRatePerSecond: input.maximumMessageRatePerSecond ?? ROOM_DEFAULTS.maximumMessageRatePerSecond,
     maximumMessageLength: input.maximumMessageLength ?? ROOM_DEFAULTS.maximumMessageLength,
-    messageReviewHandler: handler ?? undefined,
+    messageReviewHandler: input.messageReviewHandler ? nextReviewHandler(undefined, input.messageReviewHandler) : undefined,
     tags: { ...input.tags },
     loggingConfigurationIdentifiers: [...(input.loggingConfigurationIdentifiers ?? [])],
   };
@@ -80,17 +68,13 @@ export async function getRoom(deps: ControlPlaneDeps, ctx: OperationContext, inp
 export async function updateRoom(deps: ControlPlaneDeps, ctx: OperationContext, input: UpdateRoomRequest): Promise<UpdateRoomResponse> {
   const arn = ownArn(ctx, input.identifier, 'room');
   checkLoggingArns(ctx, input.loggingConfigurationIdentifiers);
-  let handler: ReviewHandler | null | undefined;
-  if (input.messageReviewHandler) {
-    handler = reviewHandlerOf(input.messageReviewHandler, (await getOwnRoom(deps, ctx, arn)).messageReviewHandler);
-  }
   const write = await deps.store.updateRoom(
     arn,
     {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.maximumMessageRatePerSecond !== undefined ? { maximumMessageRatePerSecond: input.maximumMessageRatePerSecond } : {}),
       ...(input.maximumMessageLength !== undefined ? { maximumMessageLength: input.maximumMessageLength } : {}),
-      ...(handler !== undefined ? { messageReviewHandler: handler } : {}),
+      ...(input.messageReviewHandler ? { messageReviewHandler: input.messageReviewHandler } : {}),
       ...(input.loggingConfigurationIdentifiers !== undefined ? { loggingConfigurationIdentifiers: input.loggingConfigurationIdentifiers } : {}),
     },
     deps.now(),

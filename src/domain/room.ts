@@ -30,11 +30,29 @@ export interface Room extends Scope {
   readonly loggingConfigurationIdentifiers: readonly string[];
 }
 
-/** The members UpdateRoom may change; absent = keep. `messageReviewHandler: null` removes it. */
+/** A review-handler change as a request states it; see nextReviewHandler. */
+export interface ReviewHandlerChange {
+  readonly uri?: string;
+  readonly fallbackResult?: FallbackResult;
+}
+
+/**
+ * The handler after `change`: an absent `uri` keeps the current one, and no uri (or `""`) means
+ * no handler; an absent `fallbackResult` is ALLOW (the model's default), whatever it was.
+ */
+export function nextReviewHandler(current: ReviewHandler | undefined, change: ReviewHandlerChange): ReviewHandler | undefined {
+  const uri = change.uri ?? current?.uri ?? '';
+  return uri === '' ? undefined : { uri, fallbackResult: change.fallbackResult ?? ROOM_DEFAULTS.fallbackResult };
+}
+
+/**
+ * The members UpdateRoom may change; absent = keep. The review handler change is applied with
+ * nextReviewHandler to the handler current inside the write, so concurrent updates serialise.
+ */
 export interface RoomPatch {
   readonly name?: string;
   readonly maximumMessageRatePerSecond?: number;
   readonly maximumMessageLength?: number;
-  readonly messageReviewHandler?: ReviewHandler | null;
+  readonly messageReviewHandler?: ReviewHandlerChange;
   readonly loggingConfigurationIdentifiers?: readonly string[];
 }

@@ -92,7 +92,9 @@ export function decodeInput(
       case 'querystring': {
         const member = (SHAPES as Readonly<Record<string, ShapeDef>>)[ref.shape]!;
         if (member.type === 'list') {
-          if (query.has(wireName)) input[name] = query.getAll(wireName);
+          // A query string cannot carry an empty list: SDKs send `tagKeys: []` as no parameter
+          // at all, so absence decodes to [] (UntagResource allows 0 keys).
+          input[name] = query.getAll(wireName);
         } else if (query.has(wireName)) {
           input[name] = query.get(wireName);
         }

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Scope } from '../domain/arn.js';
 import type { Destination, LoggingConfiguration, LoggingConfigurationPatch, LoggingConfigurationState } from '../domain/logging-configuration.js';
-import type { FallbackResult, Room, RoomPatch } from '../domain/room.js';
+import { nextReviewHandler, type FallbackResult, type Room, type RoomPatch } from '../domain/room.js';
 import { mergeTags, removeTags } from '../domain/tags.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import type {
@@ -177,7 +177,7 @@ export class SqliteStore implements Store {
         if (missing.length > 0) return { kind: 'missing-logging-configurations', arns: missing };
         this.setLogging(arn, patch.loggingConfigurationIdentifiers);
       }
-      const handler = patch.messageReviewHandler === undefined ? current.messageReviewHandler : patch.messageReviewHandler ?? undefined;
+      const handler = patch.messageReviewHandler ? nextReviewHandler(current.messageReviewHandler, patch.messageReviewHandler) : current.messageReviewHandler;
       this.sql(
           `UPDATE rooms SET name = ?, max_rate = ?, max_length = ?, review_uri = ?, review_fallback = ?, update_time = ? WHERE arn = ?`,
         )

@@ -98,10 +98,9 @@ test('custom events from SendEvent reach the event listener', async () => {
 
 test('after an abrupt drop the client reconnects with a new token and keeps chatting', async () => {
   const proxy = await startTcpProxy(server.parlor.port);
+  const roomArn = await createRoom(server.client());
+  const alice = officialClient(server, roomArn, 'alice', { capabilities: ['SEND_MESSAGE'] }, proxy.url);
   try {
-    const roomArn = await createRoom(server.client());
-    const alice = officialClient(server, roomArn, 'alice', { capabilities: ['SEND_MESSAGE'] }, proxy.url);
-    rooms.push(alice.room);
     const states: string[] = [];
     alice.room.addListener('connecting', () => states.push('connecting'));
     alice.room.addListener('connect', () => states.push('connect'));
@@ -115,6 +114,9 @@ test('after an abrupt drop the client reconnects with a new token and keeps chat
     const sent = await alice.room.sendMessage(new SendMessageRequest('still here'));
     assert.equal(sent.content, 'still here');
   } finally {
+    // Before the proxy goes, or the client would keep retrying through it.
+    alice.room.disconnect();
+    await waitFor('client disconnected', () => (alice.room.state === 'disconnected' ? true : undefined));
     await proxy.close();
   }
 });

@@ -1,26 +1,16 @@
 /** What the official client hides: exact frames, error codes, limits (raw `ws` clients). */
 import { UpdateRoomCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { ALL_CAPABILITIES, chatToken, createRoom, RawClient, type Frame, type TokenOptions } from '../helpers/chat.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { ALL_CAPABILITIES, chatFixture, chatToken, createRoom, RawClient, type Frame, type TokenOptions } from '../helpers/chat.js';
 
 // A frozen clock, moved only by the tests: rate limits become exact.
-let clock = Date.now();
-let server: TestServer;
-const clients: RawClient[] = [];
-before(async () => {
-  server = await startTestServer({}, { now: () => clock });
-});
-after(async () => {
-  for (const c of clients) c.ws.terminate();
-  await server.stop();
-});
+const fx = chatFixture();
 
 async function join(roomArn: string, userId: string, options: TokenOptions = { capabilities: ALL_CAPABILITIES }): Promise<RawClient> {
-  const token = await chatToken(server.client(), roomArn, userId, options);
-  const client = await RawClient.open(server, token.token!);
-  clients.push(client);
+  const token = await chatToken(fx.server.client(), roomArn, userId, options);
+  const client = await RawClient.open(fx.server, token.token!);
+  fx.clients.push(client);
   return client;
 }
 
@@ -28,7 +18,7 @@ const keys = (f: object) => Object.keys(f).sort();
 const ID = /^[a-zA-Z0-9]{12}$/;
 
 test('MESSAGE frames have exactly the documented keys, for the sender and the others', async () => {
-  const roomArn = await createRoom(server.client());
+  const roomArn = await createRoom(fx.server.client());
   const alice = await join(roomArn, 'alice', { capabilities: ['SEND_MESSAGE'], attributes: { role: 'host' } });
   const bob = await join(roomArn, 'bob', { capabilities: [] });
   alice.send({ Action: 'SEND_MESSAGE', RequestId: 'r1', Content: 'hi', Attributes: { a: '1' } });
@@ -37,7 +27,7 @@ test('MESSAGE frames have exactly the documented keys, for the sender and the ot
   assert.deepEqual(theirs, mine);
   assert.deepEqual(keys(mine), ['Attributes', 'Content', 'Id', 'RequestId', 'SendTime', 'Sender', 'Type']);
   assert.match(mine.Id, ID);
-  assert.equal(mine['SendTime'], new Date(clock).toISOString());
+  assert.equal(mine['SendTime'], new Date(fx.clock).toISOString());
   assert.deepEqual(mine['Sender'], { UserId: 'alice', Attributes: { role: 'host' } });
   assert.deepEqual(mine['Attributes'], { a: '1' });
   // No RequestId, no Attributes: "" and {}; keys are matched case-insensitively.
@@ -48,7 +38,7 @@ test('MESSAGE frames have exactly the documented keys, for the sender and the ot
 });
 
 test('DELETE_MESSAGE and DISCONNECT_USER events carry the documented attributes', async () => {
-  const roomArn = await createRoom(server.client());
+  const roomArn = await createRoom(fx.server.client());
   const mod = await join(roomArn, 'mod');
   const viewer = await join(roomArn, 'viewer', { capabilities: [] });
   mod.send({ Action: 'DELETE_MESSAGE', RequestId: 'd1', Id: 'AbCdEf123456', Reason: 'spam' });
@@ -67,7 +57,7 @@ test('DELETE_MESSAGE and DISCONNECT_USER events carry the documented attributes'
 });
 
 test('each bad action gets its ERROR code, echoing RequestId, with a fresh Id', async () => {
-  const roomArn = await createRoom(server.client());
+  const roomArn = await createRoom(fx.server.client());
   const user = await join(roomArn, 'user', { capabilities: ['SEND_MESSAGE'] });
   const cases: [Record<string, unknown> | string, string, number][] = [
     ['{not json', '', 400],
@@ -100,7 +90,7 @@ test('each bad action gets its ERROR code, echoing RequestId, with a fresh Id', 
 });
 
 test('content length counts code points: 500 emoji pass, 501 characters do not', async () => {
-  const roomArn = await createRoom(server.client(), { maximumMessageLength: 500 });
+  const roomArn = await createRoom(fx.server.client(), { maximumMessageLength: 500 });
   const user = await join(roomArn, 'user', { capabilities: ['SEND_MESSAGE'] });
   user.send({ Action: 'SEND_MESSAGE', RequestId: 'ok', Content: '😀'.repeat(500) });
   assert.equal((await user.byRequest('ok')).Type, 'MESSAGE');
@@ -111,19 +101,19 @@ test('content length counts code points: 500 emoji pass, 501 characters do not',
 });
 
 test('one connection is held to 10 requests per second', async () => {
-  const roomArn = await createRoom(server.client(), { maximumMessageRatePerSecond: 100 });
+  const roomArn = await createRoom(fx.server.client(), { maximumMessageRatePerSecond: 100 });
   const user = await join(roomArn, 'user', { capabilities: ['SEND_MESSAGE'] });
   for (let i = 0; i < 11; i++) user.send({ Action: 'SEND_MESSAGE', RequestId: `p${i}`, Content: `m${i}` });
   const results = await Promise.all(Array.from({ length: 11 }, (_, i) => user.byRequest(`p${i}`)));
   assert.deepEqual(results.map((f) => f.Type), [...Array(10).fill('MESSAGE'), 'ERROR']);
   assert.equal(results[10]!['ErrorCode'], 429);
-  clock += 1000;
+  fx.clock += 1000;
   user.send({ Action: 'SEND_MESSAGE', RequestId: 'later', Content: 'again' });
   assert.equal((await user.byRequest('later')).Type, 'MESSAGE');
 });
 
 test('the room rate is shared by all senders', async () => {
-  const roomArn = await createRoom(server.client(), { maximumMessageRatePerSecond: 3 });
+  const roomArn = await createRoom(fx.server.client(), { maximumMessageRatePerSecond: 3 });
   const senders = await Promise.all(['s1', 's2', 's3'].map((u) => join(roomArn, u, { capabilities: ['SEND_MESSAGE'] })));
   senders.forEach((s, i) => {
     s.send({ Action: 'SEND_MESSAGE', RequestId: `a${i}`, Content: 'x' });
@@ -135,11 +125,11 @@ test('the room rate is shared by all senders', async () => {
   const refused = results.filter((f) => f.Type === 'ERROR');
   assert.equal(refused.length, 3);
   assert.ok(refused.every((f) => f['ErrorCode'] === 429));
-  clock += 1000;
+  fx.clock += 1000;
 });
 
 test('UpdateRoom applies to the very next message on open connections', async () => {
-  const sdk = server.client();
+  const sdk = fx.server.client();
   const roomArn = await createRoom(sdk, { maximumMessageRatePerSecond: 10 });
   const user = await join(roomArn, 'user', { capabilities: ['SEND_MESSAGE'] });
   user.send({ Action: 'SEND_MESSAGE', RequestId: 'before', Content: 'ten chars!' });
@@ -147,7 +137,7 @@ test('UpdateRoom applies to the very next message on open connections', async ()
   await sdk.send(new UpdateRoomCommand({ identifier: roomArn, maximumMessageLength: 5 }));
   user.send({ Action: 'SEND_MESSAGE', RequestId: 'after', Content: 'ten chars!' });
   assert.equal((await user.byRequest('after'))['ErrorCode'], 400);
-  clock += 1000;
+  fx.clock += 1000;
   await sdk.send(new UpdateRoomCommand({ identifier: roomArn, maximumMessageRatePerSecond: 1 }));
   user.send({ Action: 'SEND_MESSAGE', RequestId: 'r1', Content: 'one' });
   user.send({ Action: 'SEND_MESSAGE', RequestId: 'r2', Content: 'two' });

@@ -1,30 +1,20 @@
 /** The gateway's side: refused upgrades, room deletion, slow readers, the connection limit. */
 import { DeleteRoomCommand, SendEventCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chatToken, createRoom, metric, RawClient, upgradeStatus, waitFor } from '../helpers/chat.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { chatFixture, chatToken, createRoom, metric, RawClient, upgradeStatus, waitFor } from '../helpers/chat.js';
 
-let clock = Date.now();
-let server: TestServer;
-const clients: RawClient[] = [];
-before(async () => {
-  server = await startTestServer({ maxConnections: 5 }, { now: () => clock, maxBufferedBytes: 64 * 1024 });
-});
-after(async () => {
-  for (const c of clients) c.ws.terminate();
-  await server.stop();
-});
+const fx = chatFixture({ maxConnections: 5 }, { maxBufferedBytes: 64 * 1024 });
 
 async function open(token: string): Promise<RawClient> {
-  const client = await RawClient.open(server, token);
-  clients.push(client);
+  const client = await RawClient.open(fx.server, token);
+  fx.clients.push(client);
   return client;
 }
 
 test('the token is echoed as the sub-protocol and only uses tchar characters', async () => {
-  const roomArn = await createRoom(server.client());
-  const token = (await chatToken(server.client(), roomArn, 'ü ser/with=odd,chars', { attributes: { 'k y': 'v=1,/' } })).token!;
+  const roomArn = await createRoom(fx.server.client());
+  const token = (await chatToken(fx.server.client(), roomArn, 'ü ser/with=odd,chars', { attributes: { 'k y': 'v=1,/' } })).token!;
   assert.match(token, /^[A-Za-z0-9_.-]+$/);
   const client = await open(token);
   assert.equal(client.ws.protocol, token);
@@ -33,25 +23,25 @@ test('the token is echoed as the sub-protocol and only uses tchar characters', a
 });
 
 test('refused upgrades answer with a clear HTTP status', async () => {
-  const sdk = server.client();
+  const sdk = fx.server.client();
   const roomArn = await createRoom(sdk);
-  assert.equal(await upgradeStatus(server, undefined), 401, 'no token');
-  assert.equal(await upgradeStatus(server, 'not-a-token'), 401, 'garbage');
+  assert.equal(await upgradeStatus(fx.server, undefined), 401, 'no token');
+  assert.equal(await upgradeStatus(fx.server, 'not-a-token'), 401, 'garbage');
   const good = (await chatToken(sdk, roomArn, 'u')).token!;
   const forged = good.slice(0, good.indexOf('.')) + '.' + 'A'.repeat(43);
-  assert.equal(await upgradeStatus(server, forged), 401, 'forged signature');
-  assert.equal(await upgradeStatus(server, good), 101, 'first use');
-  assert.equal(await upgradeStatus(server, good), 401, 'reused');
+  assert.equal(await upgradeStatus(fx.server, forged), 401, 'forged signature');
+  assert.equal(await upgradeStatus(fx.server, good), 101, 'first use');
+  assert.equal(await upgradeStatus(fx.server, good), 401, 'reused');
   const short = (await chatToken(sdk, roomArn, 'u', { sessionDurationInMinutes: 1 })).token!;
-  clock += 60_001;
-  assert.equal(await upgradeStatus(server, short), 401, 'expired');
+  fx.clock += 60_001;
+  assert.equal(await upgradeStatus(fx.server, short), 401, 'expired');
   const orphan = (await chatToken(sdk, roomArn, 'u')).token!;
   await sdk.send(new DeleteRoomCommand({ identifier: roomArn }));
-  assert.equal(await upgradeStatus(server, orphan), 404, 'deleted room');
+  assert.equal(await upgradeStatus(fx.server, orphan), 404, 'deleted room');
 });
 
 test('DeleteRoom sends ERROR 404 and closes the room\'s sockets cleanly', async () => {
-  const sdk = server.client();
+  const sdk = fx.server.client();
   const roomArn = await createRoom(sdk);
   const a = await open((await chatToken(sdk, roomArn, 'a')).token!);
   const b = await open((await chatToken(sdk, roomArn, 'b')).token!);
@@ -65,7 +55,7 @@ test('DeleteRoom sends ERROR 404 and closes the room\'s sockets cleanly', async 
 });
 
 test('a reader that stops reading is dropped; the others get everything', async () => {
-  const sdk = server.client();
+  const sdk = fx.server.client();
   const roomArn = await createRoom(sdk);
   const slow = await open((await chatToken(sdk, roomArn, 'slow')).token!);
   const fast = await open((await chatToken(sdk, roomArn, 'fast')).token!);
@@ -73,7 +63,7 @@ test('a reader that stops reading is dropped; the others get everything', async 
   const attributes = { blob: 'x'.repeat(1000) };
   let sent = 0;
   // Publish until the server gives up on the slow reader (kernel buffers, then its 64 KiB bound).
-  while ((await metric(server, 'parlor_chat_slow_readers_dropped_total')) === 0) {
+  while ((await metric(fx.server, 'parlor_chat_slow_readers_dropped_total')) === 0) {
     assert.ok(sent < 20_000, 'the slow reader was never dropped');
     await Promise.all(Array.from({ length: 50 }, () => sdk.send(new SendEventCommand({ roomIdentifier: roomArn, eventName: 'load', attributes }))));
     sent += 50;
@@ -87,13 +77,13 @@ test('a reader that stops reading is dropped; the others get everything', async 
 });
 
 test('over the connection limit upgrades get 503', async () => {
-  const sdk = server.client();
+  const sdk = fx.server.client();
   const roomArn = await createRoom(sdk);
-  await waitFor('earlier tests\' sockets gone', async () => ((await metric(server, 'parlor_chat_connections')) === 1 ? true : undefined));
+  await waitFor('earlier tests\' sockets gone', async () => ((await metric(fx.server, 'parlor_chat_connections')) === 1 ? true : undefined));
   const four = [];
   for (let i = 0; i < 4; i++) four.push(await open((await chatToken(sdk, roomArn, `u${i}`)).token!));
-  assert.equal(await upgradeStatus(server, (await chatToken(sdk, roomArn, 'extra')).token!), 503);
+  assert.equal(await upgradeStatus(fx.server, (await chatToken(sdk, roomArn, 'extra')).token!), 503);
   four[0]!.ws.close();
-  await waitFor('slot freed', async () => ((await metric(server, 'parlor_chat_connections')) === 4 ? true : undefined));
-  assert.equal(await upgradeStatus(server, (await chatToken(sdk, roomArn, 'again')).token!), 101);
+  await waitFor('slot freed', async () => ((await metric(fx.server, 'parlor_chat_connections')) === 4 ? true : undefined));
+  assert.equal(await upgradeStatus(fx.server, (await chatToken(sdk, roomArn, 'again')).token!), 101);
 });

@@ -1,13 +1,9 @@
 import { CreateRoomCommand, GetRoomCommand, UpdateRoomCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { serverPerFile } from '../helpers/server.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
+const server = serverPerFile();
 
 test('a room created through the JS SDK can be updated and read back', async () => {
   const client = server.client();

@@ -6,6 +6,7 @@ import { IvschatClient } from '@aws-sdk/client-ivschat';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { DEFAULTS, type Config } from '../../src/app/config.js';
 import { startParlor, type RunningParlor, type StartOptions } from '../../src/app/start.js';
 
@@ -40,5 +41,33 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       await parlor.close();
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One server for the calling test file: started in `before`, stopped in `after`. The returned
+ * object forwards to it, so it may be captured at module level and used inside tests. `ready`
+ * runs once it is up (Node 20 does not wait for one root `before` hook before the next).
+ */
+export function serverPerFile(overrides: Partial<Config> = {}, ready?: (server: TestServer) => void): TestServer {
+  let running: TestServer | undefined;
+  before(async () => {
+    running = await startTestServer(overrides);
+    ready?.(running);
+  });
+  after(() => running?.stop());
+  const get = (): TestServer => {
+    if (!running) throw new Error('the test server starts in before(); use it inside tests');
+    return running;
+  };
+  return {
+    get parlor() {
+      return get().parlor;
+    },
+    get dataDir() {
+      return get().dataDir;
+    },
+    client: (region, credentials) => get().client(region, credentials),
+    stop: (keepData) => get().stop(keepData),
   };
 }

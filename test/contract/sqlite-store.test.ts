@@ -1,0 +1,38 @@
+/** SqliteStore against the Store contract, plus what only a file-backed store promises. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite.js';
+import { loggingRecord, roomRecord, storeContract } from './store.contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parlor-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+storeContract('SqliteStore', async () => new SqliteStore(join(dir, `contract-${++n}.db`)));
+
+test('SqliteStore: a reopened file has the same state and schema version', async () => {
+  const file = join(dir, 'nested', 'reopen.db');
+  const scope = { accountId: '123456789012', region: 'us-east-1' };
+  const first = new SqliteStore(file);
+  const config = loggingRecord(scope, { tags: { t: '1' } });
+  await first.createLoggingConfiguration(config, 10);
+  const room = roomRecord(scope, { name: 'kept', loggingConfigurationIdentifiers: [config.arn] });
+  await first.createRoom(room);
+  await first.close();
+  await first.close();
+
+  const second = new SqliteStore(file);
+  assert.deepEqual(await second.getRoom(room.arn), room);
+  assert.deepEqual(await second.getLoggingConfiguration(config.arn), config);
+  await second.close();
+
+  const Database = (await import('better-sqlite3')).default;
+  const raw = new Database(file, { readonly: true });
+  assert.equal(raw.pragma('user_version', { simple: true }), SQLITE_MIGRATIONS.length);
+  assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+  raw.close();
+});

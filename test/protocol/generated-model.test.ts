@@ -1,0 +1,80 @@
+/**
+ * The committed model tables are what the generator makes of the API model, and the runtime
+ * operation map covers exactly the model's operations.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_MODEL_PATH, generate, OUTPUT_PATH } from '../../scripts/generate-model.js';
+import { CONTROL_PLANE_HANDLERS, CHAT_HANDLERS } from '../../src/control-plane/handlers.js';
+import { OPERATIONS, SHAPES } from '../../src/protocol/generated/model.js';
+
+/**
+ * Where the model is looked for: $IVSCHAT_MODEL, then `shared/` beside the clone (CI), then
+ * beside the clone's parent (a git worktree one level deeper).
+ */
+const candidates = [
+  process.env['IVSCHAT_MODEL'],
+  DEFAULT_MODEL_PATH,
+  resolve(DEFAULT_MODEL_PATH, '../../../../shared/spec/ivschat-2020-07-14.service-2.json'),
+].filter((p): p is string => p !== undefined && p !== '');
+const modelPath = candidates.find((p) => existsSync(p));
+const skip = modelPath ? undefined : `API model not found (looked at ${candidates.join(', ')})`;
+if (skip) console.warn(`SKIPPING the generator check: ${skip}`);
+
+test(
+  'src/protocol/generated/model.ts is up to date with the API model (run `npm run generate`)',
+  skip ? { skip } : {},
+  () => {
+    const expected = generate(readFileSync(modelPath!, 'utf8'));
+    assert.ok(readFileSync(OUTPUT_PATH, 'utf8') === expected, 'the committed file differs from the generator output; run `npm run generate`');
+  },
+);
+
+const EXPECTED_OPERATIONS = [
+  'CreateChatToken',
+  'CreateLoggingConfiguration',
+  'CreateRoom',
+  'DeleteLoggingConfiguration',
+  'DeleteMessage',
+  'DeleteRoom',
+  'DisconnectUser',
+  'GetLoggingConfiguration',
+  'GetRoom',
+  'ListLoggingConfigurations',
+  'ListRooms',
+  'ListTagsForResource',
+  'SendEvent',
+  'TagResource',
+  'UntagResource',
+  'UpdateLoggingConfiguration',
+  'UpdateRoom',
+];
+
+test('OPERATIONS lists exactly the 17 operations of IVS Chat 2020-07-14', () => {
+  assert.deepEqual(Object.keys(OPERATIONS).sort(), EXPECTED_OPERATIONS);
+});
+
+test('the handler map has a runnable handler for every operation and nothing else', () => {
+  const handlers: Record<string, { run: unknown; resources: unknown }> = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
+  assert.deepEqual(Object.keys(handlers).sort(), EXPECTED_OPERATIONS);
+  for (const [name, h] of Object.entries(handlers)) {
+    assert.equal(typeof h.run, 'function', `${name}.run`);
+    assert.equal(typeof h.resources, 'function', `${name}.resources`);
+  }
+  const overlap = Object.keys(CONTROL_PLANE_HANDLERS).filter((k) => k in CHAT_HANDLERS);
+  assert.deepEqual(overlap, []);
+});
+
+test('the tables carry the facts the validators rely on', () => {
+  const { errors, ...untag } = OPERATIONS.UntagResource;
+  assert.deepEqual(untag, { method: 'DELETE', uri: '/tags/{resourceArn}', status: 200, input: 'UntagResourceRequest', output: 'UntagResourceResponse' });
+  assert.deepEqual([...errors].sort(), ['InternalServerException', 'ResourceNotFoundException', 'ValidationException']);
+  assert.equal(OPERATIONS.DeleteRoom.status, 204);
+  assert.equal(OPERATIONS.DeleteLoggingConfiguration.status, 204);
+  assert.deepEqual([SHAPES.RoomMaxMessageLength.min, SHAPES.RoomMaxMessageLength.max], [1, 500]);
+  assert.equal(SHAPES.ServiceQuotaExceededException.errorStatus, 402);
+  assert.equal(SHAPES.DestinationConfiguration.union, true);
+  assert.equal(SHAPES.Time.timestampFormat, 'iso8601');
+});
