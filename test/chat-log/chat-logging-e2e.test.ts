@@ -83,6 +83,12 @@ test('messages and events reach all three destinations, in order, exactly as cli
     await waitFor('bob disconnected', () => (bob.closed ? true : undefined));
     await alice.next((f) => f.EventName === 'aws:DISCONNECT_USER');
 
+    // Within 2 s CloudWatch Logs and Firehose lanes deliver on their own; /metrics shows it.
+    await waitFor('CloudWatch Logs and Firehose deliveries', async () => {
+      const text = await (await fetch(`${server.parlor.endpoint}/metrics`)).text();
+      const delivered = (kind: string) => Number(new RegExp(`parlor_chat_log_records_delivered_total\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+      return delivered('cloudWatchLogs') === 6 && delivered('firehose') === 6 ? true : undefined;
+    });
     const seen = alice.texts.filter((t) => !t.includes('"Type":"ERROR"'));
     assert.equal(seen.length, 6);
     assert.deepEqual(bob.texts.filter((t) => !t.includes('"Type":"ERROR"')), seen, 'every client saw the same frames');
