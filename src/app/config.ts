@@ -1,7 +1,7 @@
 /**
  * Parlor's configuration: one typed object, validated at start. Each field has a default, an
  * environment variable and a flag; flags override the environment, which overrides defaults.
- * docs/configuration.md and ../shared/docs/INTERFACE.md list them for users.
+ * README.md (Configuration) lists them for users.
  */
 import { parseArgs } from 'node:util';
 

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:chat` — chat fan-out benchmark of Parlor against two reference servers (naive
+ * `ws` broadcast, per-turn coalescing), all driven by the same raw-socket load generator.
+ * Server on core 0, load generator on core 1 (taskset). Each step: one or more rooms at 100
+ * messages/s from 10 publishers, N subscribers per room; the default steps are 1×1000, 1×2000,
+ * 1×5000 subscribers, then more 5,000-subscriber rooms while the previous step was sustained
+ * (p99 ≤ 100 ms, nothing lost), up to --max-rooms and the open-files limit.
+ *
+ * Options: --only parlor,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
+ *          --duration S (measured window, default 5)  --warmup S (default 3)  --drain S (default 5)
+ *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
+ *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
+ *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
+ *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
+import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
+import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
+import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
+import { LOADGEN_CORE } from './step.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    steps: { type: 'string' },
+    'max-rooms': { type: 'string', default: '4' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '3' },
+    drain: { type: 'string', default: '5' },
+    publishers: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '100' },
+    'content-bytes': { type: 'string', default: '40' },
+    json: { type: 'string' },
+    'parlor-root': { type: 'string' },
+    nice: { type: 'string', default: '-10' },
+    profile: { type: 'string' },
+  },
+});
+
+const targets = (values.only?.split(',') ?? TARGET_NAMES).map((t) => {
+  if (!TARGET_NAMES.includes(t as TargetName)) throw new Error(`--only: unknown target ${t} (use ${TARGET_NAMES.join(', ')})`);
+  return t as TargetName;
+});
+const opts: StepOptions = {
+  publishers: Number(values.publishers),
+  roomRate: Number(values.rate),
+  warmupMs: Number(values.warmup) * 1000,
+  measureMs: Number(values.duration) * 1000,
+  drainMs: Number(values.drain) * 1000,
+  contentBytes: Number(values['content-bytes']),
+};
+const parsePlan = (s: string): StepPlan => {
+  const m = /^(\d+)x(\d+)$/.exec(s.trim());
+  if (m === null) throw new Error(`--steps: "${s}" is not ROOMSxSUBSCRIBERS (e.g. 1x5000)`);
+  return { rooms: Number(m[1]), subscribers: Number(m[2]) };
+};
+if (values.profile !== undefined) {
+  if (values.profile !== 'server' && values.profile !== 'loadgen') throw new Error('--profile: server or loadgen');
+  const dir = resolve('bench-profiles');
+  profileChild(values.profile as ChildRole, dir);
+  console.log(`profiling the ${values.profile} child of every step into ${dir}`);
+}
+if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
+const fixedSteps = values.steps !== undefined;
+const basePlans: StepPlan[] = fixedSteps ? values.steps!.split(',').map(parsePlan) : [1000, 2000, 5000].map((subscribers) => ({ rooms: 1, subscribers }));
+// Every connection is one file descriptor in the server and one in the load generator.
+const fdLimit = openFilesLimit();
+const maxConnections = fdLimit - 200;
+const maxRooms = Math.min(Number(values['max-rooms']), Math.floor(maxConnections / (5000 + opts.publishers)));
+
+console.log(`bench:chat — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  TASKSET_AVAILABLE
+    ? `server pinned to CPU ${SERVER_CORE}, load generator to CPU ${LOADGEN_CORE} (taskset)`
+    : 'taskset is missing: server and load generator run UNPINNED (numbers are less comparable)',
+);
+console.log(setChildNice(Number(values.nice)));
+console.log(`open-files limit ${fdLimit}: at most ${maxConnections} connections per step; escalation up to ${maxRooms} rooms of 5,000`);
+console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers`);
+
+const records: StepRecord[] = [];
+for (const target of targets) {
+  console.log(`\n# ${target}`);
+  const plans = [...basePlans];
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    const connections = plan.rooms * (plan.subscribers + opts.publishers);
+    if (connections > maxConnections) {
+      console.log(`  skip ${plan.rooms}×${plan.subscribers}: ${connections} connections exceed the open-files limit (${fdLimit})`);
+      continue;
+    }
+    let record: StepRecord;
+    try {
+      record = await runStep(target, plan, opts);
+    } catch (err) {
+      console.log(`  ${target} ${plan.rooms}×${plan.subscribers}: step failed: ${(err as Error).message}`);
+      break;
+    }
+    records.push(record);
+    console.log(stepLine(record));
+    const last = i === plans.length - 1;
+    if (!fixedSteps && last && record.failures.length === 0 && plan.rooms < maxRooms) plans.push({ rooms: plan.rooms + 1, subscribers: 5000 });
+  }
+}
+
+console.log(`\n## Steps\n\n${stepTable(records)}`);
+console.log(`\n## Highest sustained step\n\n${ceilingLines(records, targets)}`);
+const idle = records.filter((r) => r.plan.rooms === 1 && r.plan.subscribers === 5000);
+if (idle.length > 0) {
+  console.log('\n## RSS per idle connection (1 room × 5,000 subscribers + publishers, connected, before publishing)\n');
+  for (const r of idle) console.log(`- ${r.target}: ${Math.round(r.idleBytesPerConnection)} bytes (${r.connections} connections, RSS ${(r.rssBeforeBytes / 1048576).toFixed(0)} → ${(r.rssIdleBytes / 1048576).toFixed(0)} MB)`);
+}
+if (targets.includes('parlor')) {
+  for (const baseline of ['naive', 'coalescing'] as const) {
+    if (targets.includes(baseline)) console.log(`\n## Parlor / ${baseline}\n\n${ratioTable(records, baseline)}`);
+  }
+}
+console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(records, null, 2));

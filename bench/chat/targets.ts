@@ -1,0 +1,136 @@
+/**
+ * The servers under test, each started as a child pinned to core 0: Parlor itself (full
+ * pipeline: rooms and tokens through the control plane, tokens checked at the upgrade,
+ * capabilities and rate limits on every message) and the two reference servers.
+ */
+import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient, type ChatTokenCapability } from '@aws-sdk/client-ivschat';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RoomTokens } from './ipc.js';
+import { spawnNode, stopChild, waitForLine } from './proc.js';
+
+export const SERVER_CORE = 0;
+export type TargetName = 'parlor' | 'naive' | 'coalescing';
+export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'naive', 'coalescing'];
+
+export interface RoomShape {
+  readonly rooms: number;
+  readonly publishers: number;
+  readonly subscribers: number;
+}
+
+export interface RunningTarget {
+  readonly pid: number;
+  readonly port: number;
+  /** Mints one single-use token per connection (publishers may send, subscribers only read). */
+  tokens(shape: RoomShape): Promise<RoomTokens[]>;
+  stop(): Promise<void>;
+}
+
+/** Where Parlor's sources are (`--parlor-root`, default: this checkout), e.g. to compare two versions. */
+let parlorRoot = process.cwd();
+export function setParlorRoot(dir: string): void {
+  parlorRoot = dir;
+}
+
+function startChild(args: readonly string[], cwd = process.cwd()): ChildProcess {
+  return spawnNode('server', SERVER_CORE, ['--import', 'tsx', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Keeps reading a child's output after it is ready (a full pipe would block it), echoing errors. */
+function drain(child: ChildProcess, label: string): void {
+  child.stdout?.on('data', () => undefined);
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk.toString()}`));
+}
+
+async function startReference(name: 'naive' | 'coalescing'): Promise<RunningTarget> {
+  const child = startChild([`bench/chat/servers/${name}.ts`]);
+  const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
+  drain(child, name);
+  return {
+    pid: child.pid!,
+    port,
+    async tokens(shape) {
+      // Any sub-protocol is accepted; the text before the first '.' names the room.
+      return Array.from({ length: shape.rooms }, (_, room) => ({
+        publishers: Array.from({ length: shape.publishers }, (_, i) => `room${room}.p${i}`),
+        subscribers: Array.from({ length: shape.subscribers }, (_, i) => `room${room}.s${i}`),
+      }));
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+/** Runs `task` over `items` with at most `limit` in flight, keeping order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+async function startParlor(): Promise<RunningTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
+  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], parlorRoot);
+  const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
+  drain(child, 'parlor');
+  const client = new IvschatClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
+  return {
+    pid: child.pid!,
+    port,
+    async tokens(shape) {
+      const rooms = await Promise.all(
+        Array.from({ length: shape.rooms }, (_, i) =>
+          client.send(new CreateRoomCommand({ name: `bench-${i}`, maximumMessageRatePerSecond: 100 })),
+        ),
+      );
+      const mint = (arn: string, userId: string, capabilities: ChatTokenCapability[]) => async (): Promise<string> => {
+        const out = await client.send(new CreateChatTokenCommand({ roomIdentifier: arn, userId, capabilities }));
+        if (out.token === undefined) throw new Error('CreateChatToken returned no token');
+        return out.token;
+      };
+      const jobs: Array<{ room: number; publisher: boolean; run: () => Promise<string> }> = [];
+      rooms.forEach((room, r) => {
+        const arn = room.arn!;
+        for (let i = 0; i < shape.publishers; i++) jobs.push({ room: r, publisher: true, run: mint(arn, `pub-${r}-${i}`, ['SEND_MESSAGE']) });
+        for (let i = 0; i < shape.subscribers; i++) jobs.push({ room: r, publisher: false, run: mint(arn, `sub-${r}-${i}`, []) });
+      });
+      const tokens = await mapBounded(jobs, 32, (job) => job.run());
+      const result = rooms.map(() => ({ publishers: [] as string[], subscribers: [] as string[] }));
+      jobs.forEach((job, i) => (job.publisher ? result[job.room]!.publishers : result[job.room]!.subscribers).push(tokens[i]!));
+      return result;
+    },
+    async stop() {
+      client.destroy();
+      await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function startTarget(name: TargetName): Promise<RunningTarget> {
+  switch (name) {
+    case 'parlor':
+      return startParlor();
+    case 'naive':
+    case 'coalescing':
+      return startReference(name);
+    default: {
+      const never: never = name;
+      throw new Error(`unknown target ${String(never)}`);
+    }
+  }
+}
