@@ -16,10 +16,10 @@ import type { Room } from '../domain/room.js';
 import { Lane, MemoryBudget, type BatchPolicy, type LaneContext, type RetryPolicy } from './chat-log-lane.js';
 import { ChatLogMetrics } from './chat-log-metrics.js';
 import { formatChatLogRecord } from './chat-log-record.js';
-import { SINK_LIMITS, type ChatLogSink, type ChatLogTarget, type DestinationKind } from './chat-log-sink.js';
+import { SINK_LIMITS, type ChatLogEntry, type ChatLogSink, type ChatLogTarget, type DestinationKind } from './chat-log-sink.js';
 import { LaneSpool, SpoolBudget, laneKey, type LaneMeta } from './chat-log-spool.js';
 import type { ChatLogger, ChatLogRecordType } from './chat-logger.js';
-import { LoggingConfigurationCache } from './logging-configuration-cache.js';
+import { LoggingConfigurationCache, PENDING } from './logging-configuration-cache.js';
 
 /** S3 in large, rare objects; CloudWatch Logs and Firehose within seconds (as on AWS). */
 export const DEFAULT_BATCHING: Readonly<Record<DestinationKind, BatchPolicy>> = {
@@ -56,6 +56,8 @@ export function targetOf(destination: Destination, config: LoggingConfiguration,
 
 export class ChatLogPipeline implements ChatLogger, ChangeObserver {
   private readonly lanes = new Map<string, Lane>();
+  /** Lane per configuration object and room id; rebuilt when lanes are pruned. */
+  private routes = new WeakMap<LoggingConfiguration, Map<string, Lane>>();
   private readonly failing = new Map<string, Set<Lane>>();
   private readonly cache: LoggingConfigurationCache;
   private readonly metrics: ChatLogMetrics;
@@ -106,20 +108,32 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
       const entry = { at: receivedAt, line: formatChatLogRecord(type, payload, receivedAt) };
       const bytes = Buffer.byteLength(entry.line);
       for (const arn of arns) {
-        this.cache.with(arn, (config) => {
-          if (!config || config.state !== 'ACTIVE') return;
-          const meta: LaneMeta = { configurationArn: config.arn, target: targetOf(config.destinationConfiguration, config, room) };
-          if (this.closed) {
-            this.metrics.dropped.inc({ kind: meta.target.kind, reason: 'closed' });
-            this.options.logger.error({ configuration: config.arn }, 'chat-log record after close dropped');
-            return;
-          }
-          this.lane(meta).add(entry, bytes + SINK_LIMITS[meta.target.kind].perRecordOverhead);
-        });
+        const known = this.cache.peek(arn);
+        if (known === PENDING) this.cache.with(arn, (config) => this.route(config, room, entry, bytes));
+        else this.route(known, room, entry, bytes);
       }
     } catch (err) {
       this.options.logger.error({ err, room: room.arn }, 'chat-log record failed');
     }
+  }
+
+  /** Queues `entry` on the lane of `config` for `room` (nothing for a missing or inactive one). */
+  private route(config: LoggingConfiguration | undefined, room: Room, entry: ChatLogEntry, bytes: number): void {
+    if (!config || config.state !== 'ACTIVE') return;
+    // Fast path: lanes by configuration object (replaced on every change) and room id.
+    let byRoom = this.routes.get(config);
+    if (!byRoom) this.routes.set(config, (byRoom = new Map()));
+    let lane = byRoom.get(room.id);
+    if (!lane) {
+      lane = this.lane({ configurationArn: config.arn, target: targetOf(config.destinationConfiguration, config, room) });
+      byRoom.set(room.id, lane);
+    }
+    if (this.closed) {
+      this.metrics.dropped.inc({ kind: lane.meta.target.kind, reason: 'closed' });
+      this.options.logger.error({ configuration: config.arn }, 'chat-log record after close dropped');
+      return;
+    }
+    lane.add(entry, bytes + SINK_LIMITS[lane.meta.target.kind].perRecordOverhead);
   }
 
   private lane(meta: LaneMeta): Lane {
@@ -158,6 +172,7 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
 
   /** Forgets lanes with nothing left to do (after rooms or destinations went away). */
   private prune(): void {
+    this.routes = new WeakMap();
     for (const [key, lane] of this.lanes) {
       if (!lane.idle) continue;
       this.lanes.delete(key);

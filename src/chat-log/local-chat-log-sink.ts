@@ -38,12 +38,19 @@ export function localPath(root: string, target: ChatLogTarget, batch?: Pick<Chat
 }
 
 export class LocalChatLogSink implements ChatLogSink {
+  /** Directories known to exist (mkdir once per directory, not per batch). */
+  private readonly dirs = new Set<string>();
+
   constructor(private readonly root: string) {}
 
   async deliver(batch: ChatLogBatch): Promise<DeliveryOutcome> {
     try {
       const path = localPath(this.root, batch.target, batch);
-      await mkdir(dirname(path), { recursive: true });
+      const dir = dirname(path);
+      if (!this.dirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        this.dirs.add(dir);
+      }
       if (batch.target.kind === 's3') {
         const tmp = `${path}.${process.pid}.tmp`;
         await writeFile(tmp, await gzipAsync(ndjson(batch.entries)));
@@ -53,6 +60,7 @@ export class LocalChatLogSink implements ChatLogSink {
       }
       return { kind: 'ok' };
     } catch (err) {
+      this.dirs.clear(); // a directory may have been removed under us: make it again next time
       return { kind: 'failed', error: (err as Error).message };
     }
   }

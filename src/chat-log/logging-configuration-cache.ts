@@ -8,6 +8,9 @@
 import type { Logger } from 'pino';
 import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 
+/** Answer of `peek` while a lookup is outstanding. */
+export const PENDING: unique symbol = Symbol('pending');
+
 interface Entry {
   readonly config: LoggingConfiguration | undefined;
   readonly loadedAt: number;
@@ -27,17 +30,25 @@ export class LoggingConfigurationCache {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * The configuration (undefined: none) when known and nobody waits for it; PENDING otherwise
+   * (then call `with`, which keeps call order).
+   */
+  peek(arn: string): LoggingConfiguration | undefined | typeof PENDING {
+    if (this.waiting.size > 0 && this.waiting.has(arn)) return PENDING;
+    const entry = this.entries.get(arn);
+    if (!entry) return PENDING;
+    if (this.now() - entry.loadedAt > this.ttlMs) this.refresh(arn, entry.generation);
+    return entry.config;
+  }
+
   /** Calls `use` with the configuration (undefined: none) now when known, else once loaded. */
   with(arn: string, use: (config: LoggingConfiguration | undefined) => void): void {
+    const known = this.peek(arn);
+    if (known !== PENDING) return use(known);
     const queue = this.waiting.get(arn);
     if (queue) {
       queue.push(use);
-      return;
-    }
-    const entry = this.entries.get(arn);
-    if (entry) {
-      if (this.now() - entry.loadedAt > this.ttlMs) this.refresh(arn, entry.generation);
-      use(entry.config);
       return;
     }
     this.waiting.set(arn, [use]);
