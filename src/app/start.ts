@@ -10,11 +10,13 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
+import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
+import type { ReviewGate } from '../review/review-gate.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
@@ -46,6 +48,10 @@ export interface StartOptions {
   readonly heartbeatMs?: number;
   /** How often session expiry is checked, in ms. */
   readonly sessionTickMs?: number;
+  /** Replaces the review gate (none yet: rooms' review handlers are not called). */
+  readonly review?: ReviewGate;
+  /** Replaces the chat-log pipeline (tests that capture records); default: openChatLogging. */
+  readonly chatLog?: ChatLogger;
 }
 
 export async function startParlor(
@@ -68,11 +74,13 @@ export async function startParlor(
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
-  const chatLog = await openChatLogging(config, store, metrics, logger);
+  // A test may inject its own ChatLogger instead (then no pipeline is opened).
+  const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
+  const chatLog: ChatLogger = pipeline ?? options.chatLog ?? NO_CHAT_LOG;
   const chat = new ChatService({
     fanOut,
     rateLimiter,
-    review: undefined,
+    review: options.review,
     chatLog,
     encode: encodeTextFrame,
     now,
@@ -89,7 +97,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
-  const deps: ControlPlaneDeps = { store, now, changes: observeAll([chat.changes, chatLog]), chat };
+  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({

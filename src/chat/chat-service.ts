@@ -63,7 +63,24 @@ export class ChatService implements ChatPlane {
     const session = new ChatSession(admission.claims, connection, local, this.options.now());
     local.sessions.add(session);
     this.#expiries.add(session, admission.claims.sessionExpiresAt);
+    void this.#confirmRoom(session);
     return session;
+  }
+
+  /**
+   * A DeleteRoom between admission and joining the room's fan-out would go unseen; the store
+   * read after joining catches it (the store forgets the room before the deletion is published).
+   */
+  async #confirmRoom(session: ChatSession): Promise<void> {
+    try {
+      if (await this.options.getRoom(session.local.room.arn)) return;
+    } catch (err) {
+      this.options.log.error({ err, room: session.local.room.arn }, 'could not confirm the room of a new chat session');
+      return;
+    }
+    if (session.closed) return;
+    session.connection.send(this.options.encode(errorFrame(newId(), '', 404, 'The room was deleted')));
+    endSession(session, CLOSE.roomDeleted, 'Room deleted');
   }
 
   /** One text frame from the session's client. */

@@ -48,12 +48,6 @@ export class RoomHub {
     }
   }
 
-  get connectionCount(): number {
-    let n = 0;
-    for (const local of this.#rooms.values()) n += local.sessions.size;
-    return n;
-  }
-
   /** Every local session (for shutdown and sweeps). */
   *sessions(): IterableIterator<ChatSession> {
     for (const local of this.#rooms.values()) yield* local.sessions;

@@ -1,7 +1,9 @@
 /**
  * One chat WebSocket as the core sees it (a ChatConnection), with coalesced writes: frames
- * queued during one event-loop turn go to the socket as one write (cork/uncork → one writev)
- * when the Outbox flushes at the end of the turn. Frames are complete WebSocket frames written
+ * queued during one event-loop turn go to the socket as one buffer, one write, when the
+ * Outbox flushes at the end of the turn. Recipients of one room usually queue the very same
+ * frames, so the joined buffer is built once and shared (a plain write is also much cheaper
+ * than a writev of many small chunks). Frames are complete WebSocket frames written
  * to the raw socket; `ws` writes its own control frames (ping, close) whole to the same
  * socket, so the two interleave safely.
  */
@@ -36,7 +38,23 @@ export class Outbox {
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const connection of dirty) connection.flush();
+    this.#lastFrames = undefined;
+    this.#lastJoined = undefined;
   };
+
+  #lastFrames: WireFrame[] | undefined;
+  #lastJoined: Uint8Array | undefined;
+
+  /** `frames` as one buffer; the same buffer as for the previous connection when its frames were the same. */
+  join(frames: WireFrame[], bytes: number): Uint8Array {
+    if (frames.length === 1) return frames[0]!;
+    const last = this.#lastFrames;
+    if (last !== undefined && last.length === frames.length && last.every((f, i) => f === frames[i])) return this.#lastJoined!;
+    const joined = Buffer.concat(frames, bytes);
+    this.#lastFrames = frames;
+    this.#lastJoined = joined;
+    return joined;
+  }
 }
 
 export class WsConnection implements ChatConnection {
@@ -51,6 +69,8 @@ export class WsConnection implements ChatConnection {
     readonly socket: Duplex,
     readonly ip: string,
     private readonly outbox: Outbox,
+    /** Which phase of the heartbeat sweep pings this connection. */
+    readonly heartbeatPhase: number,
   ) {}
 
   send(frame: WireFrame): void {
@@ -65,7 +85,7 @@ export class WsConnection implements ChatConnection {
     if (this.#queuedBytes > this.outbox.maxBufferedBytes) this.#drop();
   }
 
-  /** Writes the queued frames as one write, or drops a connection that is too far behind. */
+  /** Writes the queued frames as one buffer, or drops a connection that is too far behind. */
   flush(): void {
     const queue = this.#queue;
     if (queue === undefined) return;
@@ -77,13 +97,7 @@ export class WsConnection implements ChatConnection {
       this.#drop();
       return;
     }
-    if (queue.length === 1) {
-      this.socket.write(queue[0]!);
-      return;
-    }
-    this.socket.cork();
-    for (const frame of queue) this.socket.write(frame);
-    this.socket.uncork();
+    this.socket.write(this.outbox.join(queue, bytes));
   }
 
   close(code: number, reason: string): void {

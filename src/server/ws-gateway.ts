@@ -27,6 +27,12 @@ export interface WsGatewayOptions {
 
 const ignore = (): void => {};
 
+/**
+ * The heartbeat interval is cut into this many phases and each connection is pinged in its
+ * own phase, so 50,000 pings do not all go out in one event-loop turn.
+ */
+const HEARTBEAT_PHASES = 10;
+
 function refuse(socket: Duplex, status: number, message: string): void {
   if (!socket.writable) {
     socket.destroy();
@@ -47,6 +53,12 @@ function offeredToken(req: IncomingMessage): string | undefined {
   return first === '' ? undefined : first;
 }
 
+/** The client's address as AWS shows it: IPv4 dotted, not IPv4-mapped IPv6. */
+function clientIp(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 export class WsGateway {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<WsConnection>();
@@ -54,6 +66,8 @@ export class WsGateway {
   readonly #outbox: Outbox;
   readonly #heartbeat: NodeJS.Timeout;
   #handshakes = 0;
+  #phase = 0;
+  #opened = 0;
   #closing = false;
   /** Called when the last connection is gone during shutdown. */
   #onEmpty: (() => void) | undefined;
@@ -67,7 +81,7 @@ export class WsGateway {
       handleProtocols: (protocols) => protocols.values().next().value ?? false,
     });
     this.#outbox = new Outbox(options.maxBufferedBytes ?? 256 * 1024);
-    this.#heartbeat = setInterval(() => this.#sweep(), options.heartbeatMs ?? 30_000);
+    this.#heartbeat = setInterval(() => this.#sweep(), (options.heartbeatMs ?? 30_000) / HEARTBEAT_PHASES);
     this.#heartbeat.unref();
   }
 
@@ -105,7 +119,7 @@ export class WsGateway {
     if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
     if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, socket, req.socket.remoteAddress ?? '', this.#outbox);
+      const connection = new WsConnection(ws, socket, clientIp(req), this.#outbox, this.#opened++ % HEARTBEAT_PHASES);
       this.#connections.add(connection);
       this.#byWs.set(ws, connection);
       connection.session = this.options.chat.open(admission, connection);
@@ -140,8 +154,12 @@ export class WsGateway {
       if (gateway.#connections.size === 0) gateway.#onEmpty?.();
     })(this);
 
+  /** One phase: each connection is visited once per heartbeat interval. */
   #sweep(): void {
+    const phase = this.#phase;
+    this.#phase = (phase + 1) % HEARTBEAT_PHASES;
     for (const connection of this.#connections) {
+      if (connection.heartbeatPhase !== phase) continue;
       if (!connection.alive) {
         connection.ws.terminate();
         continue;

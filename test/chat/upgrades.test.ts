@@ -3,6 +3,7 @@ import { DeleteRoomCommand, SendEventCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chatFixture, chatToken, createRoom, metric, RawClient, upgradeStatus, waitFor } from '../helpers/chat.js';
+import { startTestServer } from '../helpers/server.js';
 
 const fx = chatFixture({ maxConnections: 5 }, { maxBufferedBytes: 64 * 1024 });
 
@@ -86,4 +87,17 @@ test('over the connection limit upgrades get 503', async () => {
   four[0]!.ws.close();
   await waitFor('slot freed', async () => ((await metric(fx.server, 'parlor_chat_connections')) === 4 ? true : undefined));
   assert.equal(await upgradeStatus(fx.server, (await chatToken(sdk, roomArn, 'again')).token!), 101);
+});
+
+test('tokens survive a restart (the signing secret lives in the data directory)', async () => {
+  const first = await startTestServer();
+  const roomArn = await createRoom(first.client());
+  const token = (await chatToken(first.client(), roomArn, 'u')).token!;
+  await first.stop(true);
+  const second = await startTestServer({ dataDir: first.dataDir });
+  try {
+    assert.equal(await upgradeStatus(second, token), 101);
+  } finally {
+    await second.stop();
+  }
 });

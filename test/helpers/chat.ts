@@ -16,7 +16,7 @@ export const { ChatRoom, SendMessageRequest, DeleteMessageRequest, DisconnectUse
 export type ChatRoomType = InstanceType<typeof ChatRoom>;
 
 /** Resolves when `check` returns (or resolves to) a value other than undefined; rejects after `ms`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await check();

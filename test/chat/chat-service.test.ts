@@ -1,0 +1,87 @@
+/** The chat core without a transport: fake connections, the in-memory ports. */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { ChatService } from '../../src/chat/chat-service.js';
+import type { ChatConnection, WireFrame } from '../../src/chat/connection.js';
+import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
+import type { Room } from '../../src/domain/room.js';
+import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
+import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
+import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
+
+class FakeConnection implements ChatConnection {
+  readonly ip = '192.0.2.1';
+  readonly frames: Record<string, unknown>[] = [];
+  closedWith: number | undefined;
+  send(frame: WireFrame): void {
+    this.frames.push(JSON.parse(Buffer.from(frame).toString('utf8')) as Record<string, unknown>);
+  }
+  close(code: number): void {
+    this.closedWith = code;
+  }
+}
+
+const ROOM: Room = {
+  arn: 'arn:aws:ivschat:us-east-1:123456789012:room/AbCdEf123456',
+  id: 'AbCdEf123456',
+  accountId: '123456789012',
+  region: 'us-east-1',
+  name: '',
+  createTime: 1,
+  updateTime: 1,
+  maximumMessageRatePerSecond: 10,
+  maximumMessageLength: 500,
+  messageReviewHandler: undefined,
+  tags: {},
+  loggingConfigurationIdentifiers: [],
+};
+
+function service(rooms: () => Room | undefined) {
+  let now = 1_000_000;
+  const tokens = new ChatTokenCodec(randomBytes(32));
+  const chat = new ChatService({
+    fanOut: new LocalFanOut(),
+    rateLimiter: new MemoryRateLimiter(),
+    review: undefined,
+    chatLog: NO_CHAT_LOG,
+    encode: (json) => Buffer.from(json),
+    now: () => now,
+    log: { error: () => {} },
+    tokens,
+    getRoom: async () => rooms(),
+  });
+  const token = (userId: string) =>
+    tokens.encode({ tokenId: userId, roomArn: ROOM.arn, userId, capabilities: ['SEND_MESSAGE'], attributes: {}, tokenExpiresAt: now + 60_000, sessionExpiresAt: now + 60_000 });
+  return { chat, token, advance: (ms: number) => (now += ms) };
+}
+
+test('a room deleted between admission and joining is caught: ERROR 404 and close 4004', async () => {
+  let room: Room | undefined = ROOM;
+  const { chat, token } = service(() => room);
+  const admission = await chat.admit(token('late'));
+  assert.equal(admission.kind, 'ok');
+  room = undefined; // deleted now; its room-deleted envelope went out before this node joined
+  const connection = new FakeConnection();
+  chat.open(admission as typeof admission & { kind: 'ok' }, connection);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(connection.frames.map((f) => f['ErrorCode']), [404]);
+  assert.equal(connection.closedWith, 4004);
+});
+
+test('an UpdateRoom reaching the core applies to the next message; the session ends at its expiry', async () => {
+  const { chat, token, advance } = service(() => ROOM);
+  const admission = await chat.admit(token('u'));
+  const connection = new FakeConnection();
+  const session = chat.open(admission as typeof admission & { kind: 'ok' }, connection);
+  chat.changes.roomUpdated({ ...ROOM, updateTime: 2, maximumMessageLength: 3 });
+  chat.receive(session, JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: 'x', Content: 'four' }));
+  assert.deepEqual(connection.frames.map((f) => [f['Type'], f['ErrorCode']]), [['ERROR', 400]]);
+  advance(59_000);
+  chat.tick();
+  assert.equal(connection.closedWith, undefined);
+  advance(2_000);
+  chat.tick();
+  assert.equal(connection.frames.at(-1)!['ErrorCode'], 401);
+  assert.equal(connection.closedWith, 4001);
+});
