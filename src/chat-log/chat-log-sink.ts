@@ -17,8 +17,6 @@ import type { Scope } from '../domain/arn.js';
 
 export type DestinationKind = 's3' | 'cloudWatchLogs' | 'firehose';
 
-export const DESTINATION_KINDS: readonly DestinationKind[] = ['s3', 'cloudWatchLogs', 'firehose'];
-
 /** Where a batch goes: one destination, for one room (S3 keys and log streams are per room). */
 export interface ChatLogTarget extends Scope {
   readonly kind: DestinationKind;
