@@ -52,7 +52,7 @@ test('destinations down across a Parlor restart: nothing lost, nothing twice', {
   }
   const spool = join(first.dataDir, 'chat-log-spool');
   const segments = readdirSync(spool).flatMap((lane) => readdirSync(join(spool, lane)).filter((f) => f.endsWith('.seg')));
-  assert.equal(segments.length, 3, 'one spooled batch per destination');
+  assert.ok(segments.length >= 3, `at least one spooled batch per destination, found ${segments.length}`);
 
   const moto = await startMoto(port);
   const second = await startTestServer({ chatLogSink: 'aws', dataDir: first.dataDir });
