@@ -60,6 +60,7 @@ export class Lane {
   private loopDone: Promise<void> = Promise.resolve();
   private failures = 0;
   private closing = false;
+  private abandoned = false;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -174,6 +175,8 @@ export class Lane {
       }
       const n = batch.entries.length;
       const outcome = await this.ctx.sink.deliver(batch);
+      // close() gave up waiting and spooled the batch itself; the process is going away.
+      if (this.abandoned) return;
       if (outcome.kind === 'ok') {
         const rejected = outcome.rejected?.count ?? 0;
         this.ctx.metrics.count(this.ctx.metrics.delivered, this.kind, n - rejected);
@@ -254,14 +257,27 @@ export class Lane {
 
   /**
    * Cuts the buffer and delivers what can be delivered now: one more attempt at the head, no
-   * backoff; what still fails stays (or goes) in the spool for the next start.
+   * backoff; what still fails stays (or goes) in the spool for the next start. After
+   * `deadlineMs` it stops waiting for a slow destination and spools what is still in memory,
+   * the batch in flight included (if that call did land, the batch arrives twice).
    */
-  async close(): Promise<void> {
+  async close(deadlineMs: number): Promise<void> {
     this.closing = true;
     this.cut();
     this.wake?.();
     this.kick();
-    await this.loopDone;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)));
+    const outcome = await Promise.race([this.loopDone, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.abandoned = true;
+      this.running = false;
+      this.ctx.logger.warn({ configuration: this.meta.configurationArn, target: this.meta.target, batches: this.ready.length }, 'chat-log delivery still pending at shutdown; spooling it');
+      const waiting = this.ready;
+      this.ready = [];
+      for (const b of waiting) this.toSpool(b);
+    }
     await this.writes;
   }
 }

@@ -44,6 +44,8 @@ export interface ChatLogPipelineOptions {
   readonly maxQueuedRecords?: number;
   /** Age after which a cached configuration is re-read in the background; default 30 s. */
   readonly configurationTtlMs?: number;
+  /** How long close() waits for deliveries before spooling what is left; default 5 s. */
+  readonly closeTimeoutMs?: number;
   readonly now?: () => number;
 }
 
@@ -64,6 +66,8 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
   private readonly context: LaneContext;
   private readonly batching: Record<DestinationKind, BatchPolicy>;
   private closed: Promise<void> | undefined;
+  /** False once close() has handed every lane its last records. */
+  private accepting = true;
 
   private constructor(private readonly options: ChatLogPipelineOptions) {
     const now = options.now ?? Date.now;
@@ -128,7 +132,7 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
       lane = this.lane({ configurationArn: config.arn, target: targetOf(config.destinationConfiguration, config, room) });
       byRoom.set(room.id, lane);
     }
-    if (this.closed) {
+    if (!this.accepting) {
       this.metrics.dropped.inc({ kind: lane.meta.target.kind, reason: 'closed' });
       this.options.logger.error({ configuration: config.arn }, 'chat-log record after close dropped');
       return;
@@ -164,7 +168,10 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
 
   close(): Promise<void> {
     this.closed ??= (async () => {
-      await Promise.all([...this.lanes.values()].map((l) => l.close()));
+      await this.cache.settled(); // records waiting for a lookup reach their lanes first
+      this.accepting = false;
+      const deadline = this.options.closeTimeoutMs ?? 5_000;
+      await Promise.all([...this.lanes.values()].map((l) => l.close(deadline)));
       await this.options.sink.close();
     })();
     return this.closed;

@@ -21,6 +21,7 @@ export class LoggingConfigurationCache {
   private readonly entries = new Map<string, Entry>();
   private readonly waiting = new Map<string, Array<(config: LoggingConfiguration | undefined) => void>>();
   private readonly refreshing = new Set<string>();
+  private readonly lookups = new Set<Promise<void>>();
   private generation = 0;
 
   constructor(
@@ -53,13 +54,20 @@ export class LoggingConfigurationCache {
     }
     this.waiting.set(arn, [use]);
     const generation = this.generation;
-    void this.fetch(arn).then((config) => {
+    const lookup = this.fetch(arn).then((config) => {
       if (!this.entries.has(arn) || generation === this.generation) this.put(arn, config, false);
       const callers = this.waiting.get(arn) ?? [];
       this.waiting.delete(arn);
       const current = this.entries.get(arn)?.config;
       for (const c of callers) c(current);
     });
+    this.lookups.add(lookup);
+    void lookup.finally(() => this.lookups.delete(lookup));
+  }
+
+  /** Resolves once every caller waiting for a lookup has been answered. */
+  async settled(): Promise<void> {
+    while (this.lookups.size > 0) await Promise.all([...this.lookups]);
   }
 
   private async fetch(arn: string): Promise<LoggingConfiguration | undefined> {

@@ -178,3 +178,19 @@ test('hitting the memory bound drops records, counts them and says so', async ()
   assert.equal(sink.lines('bucket-one').length, 3);
   assert.ok(lines.some((l) => l.includes('queue-full')));
 });
+
+test('a destination that hangs at shutdown does not hold it up: the batch is spooled', async () => {
+  const dir = spoolDir();
+  const hanging = new FakeSink();
+  const never = new Promise<never>(() => {});
+  hanging.deliver = () => never;
+  const first = await open(hanging, [CWL], { spoolDir: dir, closeTimeoutMs: 50 }).pipeline;
+  const r = room('roomAAAAAAAA', [CWL.arn]);
+  for (let i = 0; i < 3; i++) first.record(r, 'MESSAGE', frame(i), i);
+  await first.close();
+  const sink = new FakeSink();
+  const second = await open(sink, [CWL], { spoolDir: dir }).pipeline;
+  await waitFor('replayed', () => sink.lines('/parlor/chat').length >= 3);
+  await second.close();
+  assert.deepEqual(sink.lines('/parlor/chat').map((l) => JSON.parse(l).payload.Id), [0, 1, 2].map((i) => `msg${String(i).padStart(9, '0')}`));
+});
