@@ -14,27 +14,8 @@ import type { Logger } from 'pino';
 import { newId } from '../domain/ids.js';
 import type { ChatLogMetrics, DropReason } from './chat-log-metrics.js';
 import type { ChatLogBatch, ChatLogEntry, ChatLogSink } from './chat-log-sink.js';
+import type { BatchPolicy, MemoryBudget, RetryPolicy } from './chat-log-policy.js';
 import { LaneSpool, type Segment, type SpoolBudget } from './chat-log-spool.js';
-
-export interface BatchPolicy {
-  /** Longest a record waits in the buffer before its batch is cut. */
-  readonly maxAgeMs: number;
-  /** Bytes per batch, counted as the sink limits count them. */
-  readonly maxBytes: number;
-  readonly maxRecords: number;
-}
-
-export interface RetryPolicy {
-  /** First backoff; doubles per consecutive failure up to `maxMs`, with 50–100 % jitter. */
-  readonly baseMs: number;
-  readonly maxMs: number;
-}
-
-/** Records held in memory (buffers and ready batches) across all lanes, against a ceiling. */
-export class MemoryBudget {
-  used = 0;
-  constructor(readonly maxRecords: number) {}
-}
 
 export interface LaneContext {
   readonly sink: ChatLogSink;
@@ -62,6 +43,7 @@ export class Lane {
   private closing = false;
   private abandoned = false;
   private wake: (() => void) | undefined;
+  private readonly dropLog = new Map<DropReason, { at: number; pending: number }>();
 
   constructor(
     private readonly spool: LaneSpool,
@@ -87,9 +69,21 @@ export class Lane {
     return this.spool.meta.target.kind;
   }
 
+  /**
+   * Counts dropped records; logs the first drop at once, later ones at most once a second per
+   * reason (with the count since the last line), so a full queue cannot flood the log.
+   */
   private drop(records: number, reason: DropReason, detail?: string): void {
     this.ctx.metrics.dropped.inc({ kind: this.kind, reason }, records);
-    this.ctx.logger.error({ configuration: this.meta.configurationArn, target: this.meta.target, records, reason, detail }, 'chat-log records dropped');
+    const now = Date.now();
+    const last = this.dropLog.get(reason) ?? { at: -Infinity, pending: 0 };
+    last.pending += records;
+    if (now - last.at >= 1000) {
+      this.ctx.logger.error({ configuration: this.meta.configurationArn, target: this.meta.target, records: last.pending, reason, detail }, 'chat-log records dropped');
+      last.at = now;
+      last.pending = 0;
+    }
+    this.dropLog.set(reason, last);
   }
 
   /** Queues one entry; `bytes` as the sink limits count it. O(1), never awaits. */
