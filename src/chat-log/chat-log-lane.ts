@@ -14,15 +14,17 @@ import type { Logger } from 'pino';
 import { newId } from '../domain/ids.js';
 import type { ChatLogMetrics, DropReason } from './chat-log-metrics.js';
 import type { ChatLogBatch, ChatLogEntry, ChatLogSink } from './chat-log-sink.js';
-import type { BatchPolicy, MemoryBudget, RetryPolicy } from './chat-log-policy.js';
-import { LaneSpool, type Segment, type SpoolBudget } from './chat-log-spool.js';
+import type { BatchPolicy, Budget, RetryPolicy } from './chat-log-policy.js';
+import { LaneSpool, type Segment } from './chat-log-spool.js';
 
 export interface LaneContext {
   readonly sink: ChatLogSink;
   readonly metrics: ChatLogMetrics;
   readonly logger: Logger;
-  readonly spoolBudget: SpoolBudget;
-  readonly memory: MemoryBudget;
+  /** Bytes in the spool. */
+  readonly spoolBudget: Budget;
+  /** Records in buffers and ready batches. */
+  readonly memory: Budget;
   readonly retry: RetryPolicy;
   /** Told after every delivery attempt whether it succeeded. */
   onStatus(lane: Lane, ok: boolean): void;
@@ -90,9 +92,8 @@ export class Lane {
   add(entry: ChatLogEntry, bytes: number): void {
     if (this.closing) return this.drop(1, 'closed');
     if (bytes > this.policy.maxBytes) return this.drop(1, 'too-large', `${bytes} bytes`);
-    if (this.ctx.memory.used >= this.ctx.memory.maxRecords) return this.drop(1, 'queue-full');
+    if (!this.ctx.memory.tryTake(1)) return this.drop(1, 'queue-full');
     if (this.buffer.length > 0 && this.bufferBytes + bytes > this.policy.maxBytes) this.cut();
-    this.ctx.memory.used++;
     this.buffer.push(entry);
     this.bufferBytes += bytes;
     if (this.buffer.length >= this.policy.maxRecords || this.bufferBytes >= this.policy.maxBytes) this.cut();
@@ -118,7 +119,7 @@ export class Lane {
     this.writes = this.writes.then(async () => {
       const size = LaneSpool.sizeOf(batch);
       if (!this.ctx.spoolBudget.tryTake(size)) {
-        this.drop(n, 'spool-full', `spool holds ${this.ctx.spoolBudget.used} of ${this.ctx.spoolBudget.maxBytes} bytes`);
+        this.drop(n, 'spool-full', `spool holds ${this.ctx.spoolBudget.used} of ${this.ctx.spoolBudget.max} bytes`);
       } else {
         try {
           this.spooled.push(await this.spool.append(batch));
@@ -129,7 +130,7 @@ export class Lane {
         }
       }
       this.ctx.metrics.spoolBytes.set(this.ctx.spoolBudget.used);
-      this.ctx.memory.used -= n;
+      this.ctx.memory.release(n);
       this.pendingWrites--;
       // While closing, close() itself waits for the loop and the writes.
       if (!this.closing) this.kick();
@@ -205,7 +206,7 @@ export class Lane {
   private async ack(seg: Segment | undefined, n: number): Promise<void> {
     if (!seg) {
       this.ready.shift();
-      this.ctx.memory.used -= n;
+      this.ctx.memory.release(n);
       return;
     }
     await this.spool.remove(seg).catch((err: unknown) => this.ctx.logger.error({ err }, 'could not remove a delivered chat-log spool segment'));
@@ -225,7 +226,7 @@ export class Lane {
       return;
     }
     this.ready.shift();
-    this.ctx.memory.used -= batch.entries.length - rest.entries.length;
+    this.ctx.memory.release(batch.entries.length - rest.entries.length);
     this.backlogged = true;
     const waiting = this.ready;
     this.ready = [];

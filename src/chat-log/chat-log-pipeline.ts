@@ -14,11 +14,11 @@ import type { ChangeObserver } from '../control-plane/context.js';
 import type { Destination, LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { Room } from '../domain/room.js';
 import { Lane, type LaneContext } from './chat-log-lane.js';
-import { MemoryBudget, type BatchPolicy, type RetryPolicy } from './chat-log-policy.js';
+import { Budget, type BatchPolicy, type RetryPolicy } from './chat-log-policy.js';
 import { ChatLogMetrics } from './chat-log-metrics.js';
 import { formatChatLogRecord } from './chat-log-record.js';
 import { SINK_LIMITS, type ChatLogEntry, type ChatLogSink, type ChatLogTarget, type DestinationKind } from './chat-log-sink.js';
-import { LaneSpool, SpoolBudget, laneKey, type LaneMeta } from './chat-log-spool.js';
+import { LaneSpool, laneKey, type LaneMeta } from './chat-log-spool.js';
 import type { ChatLogger, ChatLogRecordType } from './chat-logger.js';
 import { LoggingConfigurationCache, PENDING } from './logging-configuration-cache.js';
 
@@ -84,8 +84,8 @@ export class ChatLogPipeline implements ChatLogger, ChangeObserver {
       sink: options.sink,
       metrics: this.metrics,
       logger: options.logger,
-      spoolBudget: new SpoolBudget(options.maxSpoolBytes ?? 512 * 1024 * 1024),
-      memory: new MemoryBudget(options.maxQueuedRecords ?? 200_000),
+      spoolBudget: new Budget(options.maxSpoolBytes ?? 512 * 1024 * 1024),
+      memory: new Budget(options.maxQueuedRecords ?? 200_000),
       retry: { baseMs: 500, maxMs: 30_000, ...options.retry },
       onStatus: (lane, ok) => this.status(lane, ok),
     };

@@ -14,8 +14,19 @@ export interface RetryPolicy {
   readonly maxMs: number;
 }
 
-/** Records held in memory (buffers and ready batches) across all lanes, against a ceiling. */
-export class MemoryBudget {
+/**
+ * An amount in use against a ceiling (records in memory across all lanes; bytes in the spool),
+ * shared by every lane of a pipeline.
+ */
+export class Budget {
   used = 0;
-  constructor(readonly maxRecords: number) {}
+  constructor(readonly max: number) {}
+  tryTake(amount: number): boolean {
+    if (this.used + amount > this.max) return false;
+    this.used += amount;
+    return true;
+  }
+  release(amount: number): void {
+    this.used = Math.max(0, this.used - amount);
+  }
 }

@@ -6,7 +6,7 @@
  * `<seq, 12 digits>.seg`: a header line `{"batchId":…}` then one `<at> <record line>` per
  * entry. Segments are written to a temporary name, fsynced and renamed (complete or absent),
  * read back in `seq` order, rewritten the same way when part of a batch was accepted, and
- * removed once acknowledged. The total size is bounded by a SpoolBudget shared by all lanes.
+ * removed once acknowledged. The total size is bounded by a Budget shared by all lanes.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
@@ -21,20 +21,6 @@ export interface LaneMeta {
 export interface Segment {
   readonly seq: number;
   readonly bytes: number;
-}
-
-/** Bytes of spool in use against a ceiling, shared by every lane of a pipeline. */
-export class SpoolBudget {
-  used = 0;
-  constructor(readonly maxBytes: number) {}
-  tryTake(bytes: number): boolean {
-    if (this.used + bytes > this.maxBytes) return false;
-    this.used += bytes;
-    return true;
-  }
-  release(bytes: number): void {
-    this.used = Math.max(0, this.used - bytes);
-  }
 }
 
 export function laneKey(meta: LaneMeta): string {
