@@ -20,6 +20,7 @@ import { test } from 'node:test';
 import { WebSocket } from 'ws';
 import { ALL_CAPABILITIES, chatToken, waitFor, type Frame } from '../helpers/chat.js';
 import { readLocalChatLogs } from '../helpers/chat-logs.js';
+import type { ReviewGate } from '../../src/review/review-gate.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** A raw client keeping every frame's exact text. */
@@ -153,6 +154,35 @@ test('room and configuration changes apply to the next message; deleted configur
     assert.deepEqual(contents(logs.cloudWatchLogs('live-group', room.id!)), ['m2']);
     assert.deepEqual(contents(logs.cloudWatchLogs('other-group', room.id!)), ['m3', 'm4']);
     assert.deepEqual(contents(logs.firehose('live-stream')), ['m2', 'm3']);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('messages a review handler denies are not logged; rewritten ones are logged as delivered', async () => {
+  const gate: ReviewGate = {
+    async review(_handler, _max, request) {
+      if (request.Content === 'deny me') return { kind: 'deny', reason: 'no' };
+      return { kind: 'allow', content: request.Content.replace('rewrite', 'REWRITTEN'), attributes: request.Attributes };
+    },
+  };
+  const server = await startTestServer({}, { review: gate });
+  try {
+    const client = server.client();
+    const cwl = await loggingConfiguration(client, 'cwl', { cloudWatchLogs: { logGroupName: 'reviewed' } });
+    const room = await client.send(
+      new CreateRoomCommand({ loggingConfigurationIdentifiers: [cwl], messageReviewHandler: { uri: 'arn:aws:lambda:us-east-1:123456789012:function:review' } }),
+    );
+    const alice = await TextClient.open(server, (await chatToken(client, room.arn!, 'alice', { capabilities: ['SEND_MESSAGE'] })).token!);
+    for (const content of ['first', 'deny me', 'please rewrite']) {
+      alice.send({ Action: 'SEND_MESSAGE', RequestId: content, Content: content });
+      await alice.next((f) => f.RequestId === content);
+    }
+    assert.equal(alice.frames.find((f) => f.RequestId === 'deny me')?.ErrorCode, 406);
+    await server.stop(true);
+    const lines = readLocalChatLogs(server.dataDir).cloudWatchLogs('reviewed', room.id!);
+    assert.deepEqual(lines.map(payloadOf), alice.texts.filter((t) => !t.includes('"Type":"ERROR"')));
+    assert.deepEqual(lines.map((l) => JSON.parse(l).payload.Content), ['first', 'please REWRITTEN']);
   } finally {
     await server.stop();
   }
