@@ -12,7 +12,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
 import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
-import type { ControlPlaneDeps } from '../control-plane/context.js';
+import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
@@ -23,6 +23,7 @@ import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
 import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { openChatLogging } from './chat-logging.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
 import { buildReview } from './review.js';
 import { loadTokenSecret } from './token-secret.js';
@@ -53,7 +54,7 @@ export interface StartOptions {
   readonly reviewLambda?: Omit<LambdaClientConfig, 'region'>;
   /** Replaces the review gate built from the configuration. */
   readonly review?: ReviewGate;
-  /** Replaces the chat logger (NO_CHAT_LOG until chat logging lands). */
+  /** Replaces the chat-log pipeline (tests that capture records); default: openChatLogging. */
   readonly chatLog?: ChatLogger;
 }
 
@@ -78,7 +79,10 @@ export async function startParlor(
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
-  const chatLog = options.chatLog ?? NO_CHAT_LOG;
+  // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
+  // A test may inject its own ChatLogger instead (then no pipeline is opened).
+  const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
+  const chatLog: ChatLogger = pipeline ?? options.chatLog ?? NO_CHAT_LOG;
   const chat = new ChatService({
     fanOut,
     rateLimiter,
@@ -89,6 +93,7 @@ export async function startParlor(
     log: logger,
     tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
+    usedTokens: store,
   });
   chat.start(options.sessionTickMs);
   const gateway = new WsGateway({
@@ -99,7 +104,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
-  const deps: ControlPlaneDeps = { store, now, changes: chat.changes, chat };
+  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({
@@ -136,7 +141,7 @@ export async function startParlor(
         server.closeIdleConnections();
         // Chat sockets first, with a close frame (1001), so clients see a clean end.
         await gateway.close();
-        chat.stop();
+        await chat.stop();
         await stopped;
         await fanOut.close();
         await rateLimiter.close();
