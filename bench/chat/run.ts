@@ -6,7 +6,7 @@
  * 1×5000 subscribers, then more 5,000-subscriber rooms while the previous step was sustained
  * (p99 ≤ 100 ms, nothing lost), up to --max-rooms and the open-files limit.
  *
- * Options: --only parlor,parlor-chatlog,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
+ * Options: --only parlor,parlor-chatlog,parlor-review,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
  *          --duration S (measured window, default 5)  --warmup S (default 3)  --drain S (default 5)
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
  *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
@@ -18,6 +18,7 @@ import { loadavg, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
+import { reviewComparison } from './review-report.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
 import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
@@ -121,6 +122,9 @@ if (targets.includes('parlor')) {
 }
 if (targets.includes('parlor') && targets.includes('parlor-chatlog')) {
   console.log(`\n## Parlor with chat logging (S3 + CloudWatch Logs + Firehose, local sink) / Parlor\n\n${ratioTable(records, 'parlor', 'parlor-chatlog')}`);
+}
+if (targets.includes('parlor') && targets.includes('parlor-review')) {
+  console.log(`\n## Parlor with review (instant local webhook on every room) / Parlor\n\n${reviewComparison(records)}`);
 }
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(records, null, 2));

@@ -18,11 +18,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoomTokens } from './ipc.js';
 import { spawnNode, stopChild, waitForLine } from './proc.js';
+import { startReviewWebhook, type ReviewSetup } from './review-target.js';
 
 export const SERVER_CORE = 0;
-/** `parlor-chatlog`: Parlor with one logging configuration of each kind (local sink) on every room. */
-export type TargetName = 'parlor' | 'parlor-chatlog' | 'naive' | 'coalescing';
-export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'parlor-chatlog', 'naive', 'coalescing'];
+/**
+ * `parlor-chatlog`: Parlor with one logging configuration of each kind (local sink) on every room.
+ * `parlor-review`: Parlor with every room reviewed by an instant local webhook (review-target.ts).
+ */
+export type TargetName = 'parlor' | 'parlor-chatlog' | 'parlor-review' | 'naive' | 'coalescing';
+export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'parlor-chatlog', 'parlor-review', 'naive', 'coalescing'];
 
 /** One destination of each kind, written by the local sink under the data directory. */
 const CHAT_LOG_DESTINATIONS: readonly DestinationConfiguration[] = [
@@ -93,9 +97,9 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
   return out;
 }
 
-async function startParlor(chatLog: boolean): Promise<RunningTarget> {
+async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
-  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], parlorRoot);
+  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({
@@ -114,7 +118,14 @@ async function startParlor(chatLog: boolean): Promise<RunningTarget> {
       }
       const rooms = await Promise.all(
         Array.from({ length: shape.rooms }, (_, i) =>
-          client.send(new CreateRoomCommand({ name: `bench-${i}`, maximumMessageRatePerSecond: 100, loggingConfigurationIdentifiers })),
+          client.send(
+            new CreateRoomCommand({
+              name: `bench-${i}`,
+              maximumMessageRatePerSecond: 100,
+              loggingConfigurationIdentifiers,
+              ...(review ? { messageReviewHandler: review.handler } : {}),
+            }),
+          ),
         ),
       );
       const mint = (arn: string, userId: string, capabilities: ChatTokenCapability[]) => async (): Promise<string> => {
@@ -134,11 +145,13 @@ async function startParlor(chatLog: boolean): Promise<RunningTarget> {
       return result;
     },
     async stop() {
+      if (review) console.log(`  reviews: ${await review.summary(port)}`);
       client.destroy();
       // Graceful stop (SIGTERM) flushes the chat logs; say what they hold.
       await stopChild(child, 10_000);
       if (chatLog) console.log(`  chat logs after shutdown: ${countChatLogRecords(dataDir)}`);
       rmSync(dataDir, { recursive: true, force: true });
+      await review?.stop();
     },
   };
 }
@@ -148,6 +161,8 @@ export function startTarget(name: TargetName): Promise<RunningTarget> {
     case 'parlor':
     case 'parlor-chatlog':
       return startParlor(name === 'parlor-chatlog');
+    case 'parlor-review':
+      return startReviewWebhook((args) => startChild(args)).then((review) => startParlor(false, review));
     case 'naive':
     case 'coalescing':
       return startReference(name);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { LambdaMessageReviewer } from '../../src/review/lambda-message-reviewer.js';
-import { SIGNATURE_HEADER, WebhookMessageReviewer, type WebhookTarget } from '../../src/review/webhook-message-reviewer.js';
+import { MAX_ANSWER_BYTES, SIGNATURE_HEADER, WebhookMessageReviewer, type WebhookTarget } from '../../src/review/webhook-message-reviewer.js';
 import { allow, startFakeHandlers, type FakeHandlers } from '../helpers/review-handlers.js';
 import { messageReviewerContract, SAMPLE_REQUEST } from './message-reviewer.contract.js';
 
@@ -108,6 +108,12 @@ describe('webhook message reviewer specifics', () => {
     fake.on('moved', () => ({ kind: 'status', status: 307, body: '' }));
     const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('moved'), { url: fake.hookUrl('moved') }]]));
     await assert.rejects(reviewer.invoke(fake.arn('moved'), SAMPLE_REQUEST, never()));
+  });
+
+  test('an answer over the size cap is a failure', async () => {
+    fake.on('huge', () => ({ kind: 'raw', body: JSON.stringify({ ReviewResult: 'ALLOW', Content: 'x'.repeat(MAX_ANSWER_BYTES) }) }));
+    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('huge'), { url: fake.hookUrl('huge') }]]));
+    await assert.rejects(reviewer.invoke(fake.arn('huge'), SAMPLE_REQUEST, never()), /over/);
   });
 
   test('an ARN without a webhook is refused, not sent anywhere', async () => {
