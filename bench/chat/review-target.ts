@@ -1,11 +1,17 @@
 /**
- * The review part of the `parlor-review` target: an instant webhook child on the server's core
- * (a handler co-located with Parlor competes with it for CPU, which is the conservative case),
- * the Parlor flags that route every room's handler ARN to it, and a count of the reviews
+ * The review part of the `parlor-review` target: an instant webhook child (on the load
+ * generator's core by default, so the server core measures Parlor's own cost of review, as with
+ * a handler elsewhere; `--review-core 0` puts it beside Parlor, the co-located worst case), the
+ * Parlor flags that route every room's handler ARN to it, and a count of the reviews
  * Parlor made (from /metrics) to show that every message really was reviewed.
  */
-import type { ChildProcess } from 'node:child_process';
-import { stopChild, waitForLine } from './proc.js';
+import { spawnNode, stopChild, waitForLine } from './proc.js';
+
+/** CPU of the webhook child; 1 is the load generator's (step.ts LOADGEN_CORE). */
+let webhookCore = 1;
+export function setReviewWebhookCore(core: number): void {
+  webhookCore = core;
+}
 
 /** The function ARN every bench room names; PARLOR_REVIEW_WEBHOOKS sends it to the webhook. */
 const HANDLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bench-review';
@@ -20,9 +26,8 @@ export interface ReviewSetup {
   stop(): Promise<void>;
 }
 
-/** `start(args)` spawns `node --import tsx ...args` pinned like the server. */
-export async function startReviewWebhook(start: (args: readonly string[]) => ChildProcess): Promise<ReviewSetup> {
-  const child = start(['bench/chat/servers/review-webhook.ts']);
+export async function startReviewWebhook(): Promise<ReviewSetup> {
+  const child = spawnNode('loadgen', webhookCore, ['--import', 'tsx', 'bench/chat/servers/review-webhook.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
   child.stdout?.on('data', () => undefined);
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[review-webhook] ${chunk.toString()}`));

@@ -162,7 +162,7 @@ export function startTarget(name: TargetName): Promise<RunningTarget> {
     case 'parlor-chatlog':
       return startParlor(name === 'parlor-chatlog');
     case 'parlor-review':
-      return startReviewWebhook((args) => startChild(args)).then((review) => startParlor(false, review));
+      return startReviewWebhook().then((review) => startParlor(false, review));
     case 'naive':
     case 'coalescing':
       return startReference(name);
