@@ -7,7 +7,6 @@
  * ignores aborts cannot pile up work. When the bound is full the fallback applies at once:
  * nothing queues.
  */
-import type { Logger } from 'pino';
 import type { ReviewHandler } from '../domain/room.js';
 import type { MessageReviewer } from './message-reviewer.js';
 import { judgeAnswer } from './review-answer.js';
@@ -20,14 +19,19 @@ import { ReviewMetrics, type FallbackReason, type ReviewOutcome } from './review
  */
 export const DEFAULT_MAX_IN_FLIGHT_PER_HANDLER = 1000;
 
+/** Where handler failures are reported (a pino logger fits). */
+export interface WarnLog {
+  warn(details: object, message: string): void;
+}
+
 export interface HandlerReviewGateOptions {
   readonly reviewer: MessageReviewer;
   /** Milliseconds before the fallback applies. */
   readonly timeoutMs: number;
   readonly metrics: ReviewMetrics;
   readonly maxInFlightPerHandler?: number;
-  /** Handler failures are logged at warn. */
-  readonly logger?: Pick<Logger, 'warn'>;
+  /** Handler failures are logged at warn: the first at once, then at most one a second per handler, with a count. */
+  readonly logger?: WarnLog;
 }
 
 class ReviewTimeout extends Error {}
@@ -52,7 +56,7 @@ export class HandlerReviewGate implements ReviewGate {
       return decision;
     };
     const fallback = (reason: FallbackReason, detail: string): ReviewDecision => {
-      this.options.logger?.warn({ handler: handler.uri, messageId: request.MessageId, reason, detail }, 'review fallback');
+      this.logFailure(handler.uri, request.MessageId, reason, detail);
       const decision: ReviewDecision =
         handler.fallbackResult === 'ALLOW'
           ? { kind: 'allow', content: request.Content, attributes: request.Attributes }
@@ -92,6 +96,22 @@ export class HandlerReviewGate implements ReviewGate {
           verdict.rewritten ? 'rewritten' : 'allowed',
         );
     }
+  }
+
+  private readonly lastLogged = new Map<string, { at: number; suppressed: number }>();
+
+  /** A failing handler fails every message: one line a second per handler is enough. */
+  private logFailure(uri: string, messageId: string, reason: FallbackReason, detail: string): void {
+    const logger = this.options.logger;
+    if (!logger) return;
+    const now = performance.now();
+    const last = this.lastLogged.get(uri);
+    if (last && now - last.at < 1000) {
+      last.suppressed++;
+      return;
+    }
+    logger.warn({ handler: uri, messageId, reason, detail, suppressedSinceLast: last?.suppressed ?? 0 }, 'review fallback');
+    this.lastLogged.set(uri, { at: now, suppressed: 0 });
   }
 
   private release(uri: string): void {

@@ -217,3 +217,22 @@ describe('concurrency bound', () => {
     assert.deepEqual(await next, ORIGINAL);
   });
 });
+
+test('failures are logged once a second per handler, with the count of the ones left out', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const reviewer = new ScriptedReviewer(async () => {
+    throw new Error('down');
+  });
+  const gate = new HandlerReviewGate({
+    reviewer,
+    timeoutMs: 200,
+    metrics: new ReviewMetrics(new Registry()),
+    logger: { warn: (details: object) => void lines.push(details as Record<string, unknown>) },
+  });
+  for (let i = 0; i < 5; i++) await gate.review(handler(), 500, SAMPLE_REQUEST);
+  await gate.review(handler('ALLOW', `${HANDLER_ARN}-b`), 500, SAMPLE_REQUEST);
+  assert.deepEqual(lines.map((l) => [l.handler, l.reason, l.suppressedSinceLast]), [
+    [HANDLER_ARN, 'error', 0],
+    [`${HANDLER_ARN}-b`, 'error', 0],
+  ]);
+});
