@@ -36,14 +36,12 @@ export function stepTable(records: readonly StepRecord[]): string {
   return rows.join('\n');
 }
 
-/** Parlor divided by a baseline, step by step (deliveries/s, p99, CPU per delivery, idle bytes). */
-export function ratioTable(records: readonly StepRecord[], baseline: TargetName): string {
-  const parlor = records.filter((r) => r.target === 'parlor');
+/** `subject` divided by a baseline, step by step (deliveries/s, p99, CPU per delivery, idle bytes). */
+export function ratioTable(records: readonly StepRecord[], baseline: TargetName, subject: TargetName = 'parlor'): string {
+  const parlor = records.filter((r) => r.target === subject);
   const base = new Map(records.filter((r) => r.target === baseline).map((r) => [stepLabel(r), r]));
-  const rows = [
-    `| step | deliveries/s Parlor / ${baseline} | p99 Parlor / ${baseline} | CPU µs/delivery Parlor / ${baseline} | idle B/conn Parlor / ${baseline} |`,
-    '|---|---|---|---|---|',
-  ];
+  const q = `${subject} / ${baseline}`;
+  const rows = [`| step | deliveries/s ${q} | p99 ${q} | CPU µs/delivery ${q} | idle B/conn ${q} |`, '|---|---|---|---|---|'];
   for (const p of parlor) {
     const b = base.get(stepLabel(p));
     if (b === undefined) continue;
@@ -52,7 +50,7 @@ export function ratioTable(records: readonly StepRecord[], baseline: TargetName)
         `${ratio(p.cpuMicrosPerDelivery, b.cpuMicrosPerDelivery)} | ${ratio(p.idleBytesPerConnection, b.idleBytesPerConnection)} |`,
     );
   }
-  return rows.length > 2 ? rows.join('\n') : `(no step ran against both parlor and ${baseline})`;
+  return rows.length > 2 ? rows.join('\n') : `(no step ran against both ${subject} and ${baseline})`;
 }
 
 function highestSustained(records: readonly StepRecord[], target: TargetName): StepRecord | undefined {

@@ -6,10 +6,11 @@
  * 1×5000 subscribers, then more 5,000-subscriber rooms while the previous step was sustained
  * (p99 ≤ 100 ms, nothing lost), up to --max-rooms and the open-files limit.
  *
- * Options: --only parlor,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
+ * Options: --only parlor,parlor-chatlog,parlor-review,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
  *          --duration S (measured window, default 5)  --warmup S (default 3)  --drain S (default 5)
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
  *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
+ *          --review-core N (CPU of parlor-review's webhook, default 1 = the load generator's)
  *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
  *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
  */
@@ -18,6 +19,8 @@ import { loadavg, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
+import { reviewComparison } from './review-report.js';
+import { setReviewWebhookCore } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
 import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     'content-bytes': { type: 'string', default: '40' },
     json: { type: 'string' },
     'parlor-root': { type: 'string' },
+    'review-core': { type: 'string', default: '1' },
     nice: { type: 'string', default: '-10' },
     profile: { type: 'string' },
   },
@@ -65,6 +69,7 @@ if (values.profile !== undefined) {
   console.log(`profiling the ${values.profile} child of every step into ${dir}`);
 }
 if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
+setReviewWebhookCore(Number(values['review-core']));
 const fixedSteps = values.steps !== undefined;
 const basePlans: StepPlan[] = fixedSteps ? values.steps!.split(',').map(parsePlan) : [1000, 2000, 5000].map((subscribers) => ({ rooms: 1, subscribers }));
 // Every connection is one file descriptor in the server and one in the load generator.
@@ -118,6 +123,12 @@ if (targets.includes('parlor')) {
   for (const baseline of ['naive', 'coalescing'] as const) {
     if (targets.includes(baseline)) console.log(`\n## Parlor / ${baseline}\n\n${ratioTable(records, baseline)}`);
   }
+}
+if (targets.includes('parlor') && targets.includes('parlor-chatlog')) {
+  console.log(`\n## Parlor with chat logging (S3 + CloudWatch Logs + Firehose, local sink) / Parlor\n\n${ratioTable(records, 'parlor', 'parlor-chatlog')}`);
+}
+if (targets.includes('parlor') && targets.includes('parlor-review')) {
+  console.log(`\n## Parlor with review (instant local webhook on every room) / Parlor\n\n${reviewComparison(records)}`);
 }
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(records, null, 2));

@@ -3,17 +3,37 @@
  * pipeline: rooms and tokens through the control plane, tokens checked at the upgrade,
  * capabilities and rate limits on every message) and the two reference servers.
  */
-import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient, type ChatTokenCapability } from '@aws-sdk/client-ivschat';
+import {
+  CreateChatTokenCommand,
+  CreateLoggingConfigurationCommand,
+  CreateRoomCommand,
+  IvschatClient,
+  type ChatTokenCapability,
+  type DestinationConfiguration,
+} from '@aws-sdk/client-ivschat';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { countChatLogRecords } from './chat-log-count.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoomTokens } from './ipc.js';
 import { spawnNode, stopChild, waitForLine } from './proc.js';
+import { startReviewWebhook, type ReviewSetup } from './review-target.js';
 
 export const SERVER_CORE = 0;
-export type TargetName = 'parlor' | 'naive' | 'coalescing';
-export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'naive', 'coalescing'];
+/**
+ * `parlor-chatlog`: Parlor with one logging configuration of each kind (local sink) on every room.
+ * `parlor-review`: Parlor with every room reviewed by an instant local webhook (review-target.ts).
+ */
+export type TargetName = 'parlor' | 'parlor-chatlog' | 'parlor-review' | 'naive' | 'coalescing';
+export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'parlor-chatlog', 'parlor-review', 'naive', 'coalescing'];
+
+/** One destination of each kind, written by the local sink under the data directory. */
+const CHAT_LOG_DESTINATIONS: readonly DestinationConfiguration[] = [
+  { s3: { bucketName: 'bench-bucket' } },
+  { cloudWatchLogs: { logGroupName: 'bench-group' } },
+  { firehose: { deliveryStreamName: 'bench-stream' } },
+];
 
 export interface RoomShape {
   readonly rooms: number;
@@ -77,9 +97,9 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
   return out;
 }
 
-async function startParlor(): Promise<RunningTarget> {
+async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
-  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], parlorRoot);
+  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({
@@ -92,9 +112,20 @@ async function startParlor(): Promise<RunningTarget> {
     pid: child.pid!,
     port,
     async tokens(shape) {
+      const loggingConfigurationIdentifiers: string[] = [];
+      for (const destinationConfiguration of chatLog ? CHAT_LOG_DESTINATIONS : []) {
+        loggingConfigurationIdentifiers.push((await client.send(new CreateLoggingConfigurationCommand({ destinationConfiguration }))).arn!);
+      }
       const rooms = await Promise.all(
         Array.from({ length: shape.rooms }, (_, i) =>
-          client.send(new CreateRoomCommand({ name: `bench-${i}`, maximumMessageRatePerSecond: 100 })),
+          client.send(
+            new CreateRoomCommand({
+              name: `bench-${i}`,
+              maximumMessageRatePerSecond: 100,
+              loggingConfigurationIdentifiers,
+              ...(review ? { messageReviewHandler: review.handler } : {}),
+            }),
+          ),
         ),
       );
       const mint = (arn: string, userId: string, capabilities: ChatTokenCapability[]) => async (): Promise<string> => {
@@ -114,9 +145,13 @@ async function startParlor(): Promise<RunningTarget> {
       return result;
     },
     async stop() {
+      if (review) console.log(`  reviews: ${await review.summary(port)}`);
       client.destroy();
-      await stopChild(child);
+      // Graceful stop (SIGTERM) flushes the chat logs; say what they hold.
+      await stopChild(child, 10_000);
+      if (chatLog) console.log(`  chat logs after shutdown: ${countChatLogRecords(dataDir)}`);
       rmSync(dataDir, { recursive: true, force: true });
+      await review?.stop();
     },
   };
 }
@@ -124,7 +159,10 @@ async function startParlor(): Promise<RunningTarget> {
 export function startTarget(name: TargetName): Promise<RunningTarget> {
   switch (name) {
     case 'parlor':
-      return startParlor();
+    case 'parlor-chatlog':
+      return startParlor(name === 'parlor-chatlog');
+    case 'parlor-review':
+      return startReviewWebhook().then((review) => startParlor(false, review));
     case 'naive':
     case 'coalescing':
       return startReference(name);

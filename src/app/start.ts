@@ -3,6 +3,7 @@
  * implementations (embedded: SQLite store, open or file-based authentication), wires the
  * control plane and starts the HTTP server. main.ts and the tests both start Parlor here.
  */
+import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
@@ -10,7 +11,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
 import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
-import type { ControlPlaneDeps } from '../control-plane/context.js';
+import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
@@ -22,7 +23,9 @@ import { WsGateway } from '../server/ws-gateway.js';
 import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { createAuthenticator } from './authentication.js';
+import { openChatLogging } from './chat-logging.js';
 import { ConfigError, isLoopback, type Config } from './config.js';
+import { buildReview } from './review.js';
 import { loadTokenSecret } from './token-secret.js';
 
 export interface RunningParlor {
@@ -47,9 +50,11 @@ export interface StartOptions {
   readonly heartbeatMs?: number;
   /** How often session expiry is checked, in ms. */
   readonly sessionTickMs?: number;
-  /** Replaces the review gate (none yet: rooms' review handlers are not called). */
+  /** Laid over the Lambda client's config for review handlers (e.g. endpoint, credentials). */
+  readonly reviewLambda?: Omit<LambdaClientConfig, 'region'>;
+  /** Replaces the review gate built from the configuration. */
   readonly review?: ReviewGate;
-  /** Replaces the chat logger (NO_CHAT_LOG until chat logging lands). */
+  /** Replaces the chat-log pipeline (tests that capture records); default: openChatLogging. */
   readonly chatLog?: ChatLogger;
 }
 
@@ -68,21 +73,27 @@ export async function startParlor(
   // One registry for the process; parts that count things register their metrics on it.
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  // Before anything opens: a bad PARLOR_REVIEW_WEBHOOKS stops the start with a ConfigError.
+  const review = buildReview(config, metrics, logger, options.reviewLambda);
   const now = options.now ?? Date.now;
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
-  const chatLog = options.chatLog ?? NO_CHAT_LOG;
+  // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
+  // A test may inject its own ChatLogger instead (then no pipeline is opened).
+  const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
+  const chatLog: ChatLogger = pipeline ?? options.chatLog ?? NO_CHAT_LOG;
   const chat = new ChatService({
     fanOut,
     rateLimiter,
-    review: options.review,
+    review: options.review ?? review.gate,
     chatLog,
     encode: encodeTextFrame,
     now,
     log: logger,
     tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
+    usedTokens: store,
   });
   chat.start(options.sessionTickMs);
   const gateway = new WsGateway({
@@ -93,7 +104,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
-  const deps: ControlPlaneDeps = { store, now, changes: chat.changes, chat };
+  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({
@@ -130,11 +141,12 @@ export async function startParlor(
         server.closeIdleConnections();
         // Chat sockets first, with a close frame (1001), so clients see a clean end.
         await gateway.close();
-        chat.stop();
+        await chat.stop();
         await stopped;
         await fanOut.close();
         await rateLimiter.close();
         await chatLog.close();
+        review.close();
         await store.close();
       })();
       return closing;

@@ -17,7 +17,7 @@ import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
 import { endSession, RoomHub } from './room-hub.js';
 import { ActionPipeline } from './send-message.js';
-import { TokenLedger } from './token-ledger.js';
+import type { Store } from '../store/store.js';
 
 export type Admission =
   | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room }
@@ -28,14 +28,20 @@ export interface ChatServiceOptions extends ChatDeps {
   readonly tokens: ChatTokenCodec;
   /** Reads a room as stored (undefined when it does not exist). */
   readonly getRoom: (arn: string) => Promise<Room | undefined>;
+  /**
+   * Where used token ids are kept (the store: durable, so a token used before a restart stays
+   * used, and atomic, so nodes sharing the store agree on the one connection a token opens).
+   */
+  readonly usedTokens: Pick<Store, 'redeemChatToken' | 'forgetExpiredChatTokens'>;
 }
 
 export class ChatService implements ChatPlane {
   readonly hub: RoomHub;
   readonly #pipeline: ActionPipeline;
-  readonly #ledger = new TokenLedger();
   readonly #expiries = new ExpiryWheel<ChatSession>();
   #ticker: NodeJS.Timeout | undefined;
+  /** The store sweep in flight, if any (ticks do not stack sweeps on a slow store). */
+  #sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.hub = new RoomHub(options.fanOut, options.encode);
@@ -53,7 +59,7 @@ export class ChatService implements ChatPlane {
     if (now >= claims.tokenExpiresAt || now >= claims.sessionExpiresAt) return { kind: 'refused', status: 401, message: 'The chat token has expired' };
     const room = await this.options.getRoom(claims.roomArn);
     if (!room) return { kind: 'refused', status: 404, message: 'The room does not exist' };
-    if (!this.#ledger.redeem(claims)) return { kind: 'refused', status: 401, message: 'The chat token was already used' };
+    if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) return { kind: 'refused', status: 401, message: 'The chat token was already used' };
     return { kind: 'ok', claims, room };
   }
 
@@ -97,7 +103,8 @@ export class ChatService implements ChatPlane {
 
   /**
    * Ends sessions whose time is up (ERROR 401, then a clean close: the official client fetches
-   * a new token and reconnects) and forgets expired token ids. Call about once a second.
+   * a new token and reconnects) and has the store forget expired token ids. Call about once a
+   * second.
    */
   tick(): void {
     const now = this.options.now();
@@ -106,7 +113,17 @@ export class ChatService implements ChatPlane {
       session.connection.send(this.options.encode(errorFrame(newId(), '', 401, 'The chat session has expired')));
       endSession(session, CLOSE.sessionExpired, 'Session expired');
     }
-    this.#ledger.sweep(now);
+    this.#sweeping ??= this.#sweep(now);
+  }
+
+  async #sweep(now: number): Promise<void> {
+    try {
+      await this.options.usedTokens.forgetExpiredChatTokens(now);
+    } catch (err) {
+      this.options.log.error({ err }, 'could not forget expired chat token ids');
+    } finally {
+      this.#sweeping = undefined;
+    }
   }
 
   /** Runs `tick` every `intervalMs` until `stop`. */
@@ -115,9 +132,11 @@ export class ChatService implements ChatPlane {
     this.#ticker.unref();
   }
 
-  stop(): void {
+  /** Stops ticking; resolves once a sweep in flight is done (the store may be closed then). */
+  async stop(): Promise<void> {
     clearInterval(this.#ticker);
     this.#ticker = undefined;
+    await this.#sweeping;
   }
 
   /** Closes every local session with `code` (shutdown). */

@@ -11,6 +11,7 @@ import type { Destination, LoggingConfiguration, LoggingConfigurationPatch, Logg
 import { nextReviewHandler, type FallbackResult, type Room, type RoomPatch } from '../domain/room.js';
 import { mergeTags, removeTags } from '../domain/tags.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
+import { SqliteChatTokens } from './sqlite-chat-tokens.js';
 import type {
   LoggingConfigurationCreate,
   LoggingConfigurationDelete,
@@ -97,7 +98,10 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.chatTokens = new SqliteChatTokens(this.db);
   }
+
+  private readonly chatTokens: SqliteChatTokens;
 
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -328,7 +332,17 @@ export class SqliteStore implements Store {
     return this.writeTags(arn, (current) => removeTags(current, keys), Number.MAX_SAFE_INTEGER);
   }
 
+  async redeemChatToken(tokenId: string, expiresAt: number): Promise<boolean> {
+    return this.chatTokens.redeem(tokenId, expiresAt);
+  }
+
+  async forgetExpiredChatTokens(now: number): Promise<number> {
+    return this.chatTokens.forgetExpired(now);
+  }
+
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.chatTokens.flush();
+    this.db.close();
   }
 }

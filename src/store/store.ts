@@ -81,6 +81,17 @@ export interface Store {
   /** Removes the keys (absent keys are ignored). */
   untagResource(arn: string, keys: readonly string[]): Promise<TagWrite>;
 
+  /**
+   * Marks a chat token id as used, atomically: resolves true for the first call with an id and
+   * false for every later one (also when calls race, from this process or, for a shared store,
+   * from other nodes). True means the mark is durable: a restart does not forget it. The id is
+   * kept at least until `expiresAt` (epoch ms, the token's `tokenExpirationTime`); after that
+   * the token's own expiry refuses it, and forgetExpiredChatTokens may drop it.
+   */
+  redeemChatToken(tokenId: string, expiresAt: number): Promise<boolean>;
+  /** Forgets used token ids whose `expiresAt` is at or before `now` (epoch ms); resolves to how many. */
+  forgetExpiredChatTokens(now: number): Promise<number>;
+
   /** Releases the underlying resources; pending writes are already durable. */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 class FakeConnection implements ChatConnection {
   readonly ip = '192.0.2.1';
@@ -37,9 +38,27 @@ const ROOM: Room = {
   loggingConfigurationIdentifiers: [],
 };
 
+/** An in-memory SQLite store whose used-token calls are recorded. */
+function recordingLedger() {
+  const store = new SqliteStore(':memory:');
+  const calls: string[] = [];
+  return {
+    calls,
+    async redeemChatToken(tokenId: string, expiresAt: number) {
+      calls.push(`redeem ${tokenId} ${expiresAt}`);
+      return store.redeemChatToken(tokenId, expiresAt);
+    },
+    async forgetExpiredChatTokens(now: number) {
+      calls.push(`forget ${now}`);
+      return store.forgetExpiredChatTokens(now);
+    },
+  };
+}
+
 function service(rooms: () => Room | undefined) {
   let now = 1_000_000;
   const tokens = new ChatTokenCodec(randomBytes(32));
+  const ledger = recordingLedger();
   const chat = new ChatService({
     fanOut: new LocalFanOut(),
     rateLimiter: new MemoryRateLimiter(),
@@ -50,10 +69,11 @@ function service(rooms: () => Room | undefined) {
     log: { error: () => {} },
     tokens,
     getRoom: async () => rooms(),
+    usedTokens: ledger,
   });
   const token = (userId: string) =>
     tokens.encode({ tokenId: userId, roomArn: ROOM.arn, userId, capabilities: ['SEND_MESSAGE'], attributes: {}, tokenExpiresAt: now + 60_000, sessionExpiresAt: now + 60_000 });
-  return { chat, token, advance: (ms: number) => (now += ms) };
+  return { chat, token, ledger, tokens, advance: (ms: number) => (now += ms) };
 }
 
 test('a room deleted between admission and joining is caught: ERROR 404 and close 4004', async () => {
@@ -84,4 +104,32 @@ test('an UpdateRoom reaching the core applies to the next message; the session e
   chat.tick();
   assert.equal(connection.frames.at(-1)!['ErrorCode'], 401);
   assert.equal(connection.closedWith, 4001);
+});
+
+test('admit redeems through the store only once signature, expiry and room passed; a reuse is 401', async () => {
+  let room: Room | undefined = undefined;
+  const { chat, token, ledger, tokens, advance } = service(() => room);
+  const forged = token('f').replace(/\.[^.]*$/, '.' + 'A'.repeat(43));
+  assert.deepEqual(await chat.admit(forged), { kind: 'refused', status: 401, message: 'Invalid chat token' });
+  assert.equal((await chat.admit(token('orphan'))).kind, 'refused', 'no room: 404');
+  const expiring = token('late');
+  advance(60_000);
+  assert.equal((await chat.admit(expiring)).kind, 'refused', 'expired');
+  assert.deepEqual(ledger.calls, [], 'nothing redeemed for refused tokens');
+
+  room = ROOM;
+  const good = token('good');
+  const expiresAt = tokens.decode(good)!.tokenExpiresAt;
+  assert.equal((await chat.admit(good)).kind, 'ok');
+  assert.deepEqual(await chat.admit(good), { kind: 'refused', status: 401, message: 'The chat token was already used' });
+  assert.deepEqual(ledger.calls, [`redeem good ${expiresAt}`, `redeem good ${expiresAt}`]);
+});
+
+test('the tick has the store forget expired token ids, with the tick\'s time; stop waits for it', async () => {
+  const { chat, ledger, advance } = service(() => ROOM);
+  const now = advance(5);
+  chat.tick();
+  chat.tick(); // the first sweep is still in flight: it is not started twice
+  await chat.stop();
+  assert.deepEqual(ledger.calls, [`forget ${now}`]);
 });

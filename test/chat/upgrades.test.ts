@@ -89,7 +89,7 @@ test('over the connection limit upgrades get 503', async () => {
   assert.equal(await upgradeStatus(fx.server, (await chatToken(sdk, roomArn, 'again')).token!), 101);
 });
 
-test('tokens survive a restart (the signing secret lives in the data directory)', async () => {
+test('unused tokens survive a restart (the signing secret lives in the data directory)', async () => {
   const first = await startTestServer();
   const roomArn = await createRoom(first.client());
   const token = (await chatToken(first.client(), roomArn, 'u')).token!;
@@ -97,6 +97,24 @@ test('tokens survive a restart (the signing secret lives in the data directory)'
   const second = await startTestServer({ dataDir: first.dataDir });
   try {
     assert.equal(await upgradeStatus(second, token), 101);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('a token used before a restart stays used after it (401); a fresh token still connects', async () => {
+  const first = await startTestServer();
+  const roomArn = await createRoom(first.client());
+  const used = (await chatToken(first.client(), roomArn, 'u')).token!;
+  const client = await RawClient.open(first, used);
+  await first.stop(true);
+  await client.waitClosed();
+  const second = await startTestServer({ dataDir: first.dataDir });
+  try {
+    assert.equal(await upgradeStatus(second, used), 401);
+    const fresh = (await chatToken(second.client(), roomArn, 'u')).token!;
+    assert.equal(await upgradeStatus(second, fresh), 101);
+    assert.equal(await upgradeStatus(second, fresh), 401, 'and the fresh one is single-use too');
   } finally {
     await second.stop();
   }

@@ -36,3 +36,22 @@ test('SqliteStore: a reopened file has the same state and schema version', async
   assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
   raw.close();
 });
+
+test('SqliteStore: used chat token ids survive a reopen; two handles on one file agree on one winner', async () => {
+  const file = join(dir, 'tokens.db');
+  const first = new SqliteStore(file);
+  assert.equal(await first.redeemChatToken('before-restart', 10_000), true);
+  const queued = first.redeemChatToken('queued-at-close', 10_000); // still waiting for its batch
+  await first.close();
+  assert.equal(await queued, true, 'close commits the queued redeems first');
+
+  const [a, b] = [new SqliteStore(file), new SqliteStore(file)];
+  assert.equal(await a.redeemChatToken('before-restart', 10_000), false);
+  assert.equal(await a.redeemChatToken('queued-at-close', 10_000), false);
+  const outcomes = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => [a.redeemChatToken(`shared-${i}`, 10_000), b.redeemChatToken(`shared-${i}`, 10_000)]).flat(),
+  );
+  for (let i = 0; i < 20; i++) assert.equal(Number(outcomes[2 * i]) + Number(outcomes[2 * i + 1]), 1, `shared-${i}: one winner`);
+  await a.close();
+  await b.close();
+});

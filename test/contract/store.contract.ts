@@ -9,6 +9,7 @@ import { formatArn, type Scope } from '../../src/domain/arn.js';
 import type { LoggingConfiguration } from '../../src/domain/logging-configuration.js';
 import type { Room } from '../../src/domain/room.js';
 import type { Store } from '../../src/store/store.js';
+import { usedChatTokensContract } from './store-chat-tokens.contract.js';
 
 const EAST: Scope = { accountId: '123456789012', region: 'us-east-1' };
 const WEST: Scope = { accountId: '123456789012', region: 'us-west-2' };
@@ -58,6 +59,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       store = await open();
     });
     afterEach(() => store.close());
+    usedChatTokensContract(() => store);
 
     const addConfig = async (scope: Scope = EAST, over: Partial<LoggingConfiguration> = {}) => {
       const c = loggingRecord(scope, over);

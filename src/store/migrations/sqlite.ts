@@ -44,4 +44,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX room_logging_by_config ON room_logging (logging_arn);
   `,
+  `
+  -- Used chat token ids (single use across restarts), kept until their token expires (epoch ms).
+  CREATE TABLE used_chat_tokens (
+    token_id   TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX used_chat_tokens_by_expiry ON used_chat_tokens (expires_at);
+  `,
 ];

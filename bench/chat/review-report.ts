@@ -1,0 +1,43 @@
+/**
+ * The review comparison of bench:chat: for each step run against both `parlor` and
+ * `parlor-review`, the p99 latency review adds (goal: under 5 ms) and the messages per second
+ * each sustained; then the highest sustained message rate with review against without (goal:
+ * above half).
+ */
+import { stepLabel } from './report.js';
+import type { StepRecord } from './step.js';
+
+const perSecond = (r: StepRecord): number => r.result.sentInWindow / r.result.windowSeconds;
+
+function highestSustainedRate(records: readonly StepRecord[]): number {
+  return Math.max(0, ...records.filter((r) => r.failures.length === 0).map(perSecond));
+}
+
+export function reviewComparison(records: readonly StepRecord[]): string {
+  const plain = records.filter((r) => r.target === 'parlor');
+  const reviewed = new Map(records.filter((r) => r.target === 'parlor-review').map((r) => [stepLabel(r), r]));
+  const rows = [
+    '| step | msg/s without → with review | p50 ms without → with | p99 ms without → with | p99 added ms (goal < 5) | verdict with review |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const p of plain) {
+    const r = reviewed.get(stepLabel(p));
+    if (r === undefined) continue;
+    const added = r.result.p99Ms - p.result.p99Ms;
+    rows.push(
+      `| ${stepLabel(p)} | ${perSecond(p).toFixed(0)} → ${perSecond(r).toFixed(0)} | ${p.result.p50Ms.toFixed(1)} → ${r.result.p50Ms.toFixed(1)} | ` +
+        `${p.result.p99Ms.toFixed(1)} → ${r.result.p99Ms.toFixed(1)} | ${added.toFixed(1)}${added < 5 ? '' : ' (over)'} | ` +
+        `${r.failures.length === 0 ? 'sustained' : r.failures.join('; ')} |`,
+    );
+  }
+  if (rows.length === 2) return '(no step ran against both parlor and parlor-review)';
+  const best = highestSustainedRate(plain);
+  const bestReviewed = highestSustainedRate([...reviewed.values()]);
+  const ratio = best > 0 ? bestReviewed / best : Number.NaN;
+  rows.push(
+    '',
+    `Highest sustained messages/s: ${best.toFixed(0)} without review, ${bestReviewed.toFixed(0)} with review ` +
+      `(${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—'}; goal above 0.5×; coarse: the steps are discrete).`,
+  );
+  return rows.join('\n');
+}

@@ -1,0 +1,51 @@
+/**
+ * The review part of the `parlor-review` target: an instant webhook child (on the load
+ * generator's core by default, so the server core measures Parlor's own cost of review, as with
+ * a handler elsewhere; `--review-core 0` puts it beside Parlor, the co-located worst case), the
+ * Parlor flags that route every room's handler ARN to it, and a count of the reviews
+ * Parlor made (from /metrics) to show that every message really was reviewed.
+ */
+import { spawnNode, stopChild, waitForLine } from './proc.js';
+
+/** CPU of the webhook child; 1 is the load generator's (step.ts LOADGEN_CORE). */
+let webhookCore = 1;
+export function setReviewWebhookCore(core: number): void {
+  webhookCore = core;
+}
+
+/** The function ARN every bench room names; PARLOR_REVIEW_WEBHOOKS sends it to the webhook. */
+const HANDLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bench-review';
+
+export interface ReviewSetup {
+  /** Extra Parlor flags. */
+  readonly args: readonly string[];
+  /** DENY fallback: a review that fails shows up as ERROR 406 frames, so the step fails. */
+  readonly handler: { readonly uri: string; readonly fallbackResult: 'DENY' };
+  /** parlor_reviews_total by outcome, as one line. */
+  summary(parlorPort: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startReviewWebhook(): Promise<ReviewSetup> {
+  const child = spawnNode('loadgen', webhookCore, ['--import', 'tsx', 'bench/chat/servers/review-webhook.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
+  child.stdout?.on('data', () => undefined);
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[review-webhook] ${chunk.toString()}`));
+  const webhooks = { [HANDLER_ARN]: { url: `http://127.0.0.1:${port}/review`, secret: 'bench-secret' } };
+  return {
+    args: ['--review-webhooks', JSON.stringify(webhooks)],
+    handler: { uri: HANDLER_ARN, fallbackResult: 'DENY' },
+    async summary(parlorPort) {
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${parlorPort}/metrics`)).text();
+        const counts = [...text.matchAll(/^parlor_reviews_total\{outcome="([a-z]+)",reason="([a-z]+)"\} (\d+)$/gm)].map(
+          ([, outcome, reason, n]) => `${outcome}${reason === 'none' ? '' : `/${reason}`} ${n}`,
+        );
+        return counts.length > 0 ? counts.join(', ') : 'none counted';
+      } catch (err) {
+        return `metrics unavailable (${(err as Error).message})`;
+      }
+    },
+    stop: () => stopChild(child),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The ReviewGate: asks the room's handler through a MessageReviewer under a deadline, judges
+ * the answer and falls back to the room's `fallbackResult` when there is no usable one.
+ *
+ * Concurrency: at most `maxInFlightPerHandler` calls per handler URI are outstanding. A call
+ * counts until the reviewer really settles (not just until the deadline), so a handler that
+ * ignores aborts cannot pile up work. When the bound is full the fallback applies at once:
+ * nothing queues.
+ */
+import type { ReviewHandler } from '../domain/room.js';
+import type { MessageReviewer } from './message-reviewer.js';
+import { judgeAnswer } from './review-answer.js';
+import type { ReviewDecision, ReviewGate, ReviewRequest } from './review-gate.js';
+import { ReviewMetrics, type FallbackReason, type ReviewOutcome } from './review-metrics.js';
+
+/**
+ * Default bound per handler URI: AWS Lambda's default concurrency per account. One handler often
+ * serves many rooms, and senders arrive in bursts (bench:chat's 200-message ticks passed 100).
+ */
+export const DEFAULT_MAX_IN_FLIGHT_PER_HANDLER = 1000;
+
+/** Where handler failures are reported (a pino logger fits). */
+export interface WarnLog {
+  warn(details: object, message: string): void;
+}
+
+export interface HandlerReviewGateOptions {
+  readonly reviewer: MessageReviewer;
+  /** Milliseconds before the fallback applies. */
+  readonly timeoutMs: number;
+  readonly metrics: ReviewMetrics;
+  readonly maxInFlightPerHandler?: number;
+  /** Handler failures are logged at warn: the first at once, then at most one a second per handler, with a count. */
+  readonly logger?: WarnLog;
+}
+
+class ReviewTimeout extends Error {}
+
+/** Rejects when `signal` aborts; never resolves. */
+function onAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+
+export class HandlerReviewGate implements ReviewGate {
+  private readonly inFlight = new Map<string, number>();
+  private readonly maxInFlight: number;
+
+  constructor(private readonly options: HandlerReviewGateOptions) {
+    this.maxInFlight = options.maxInFlightPerHandler ?? DEFAULT_MAX_IN_FLIGHT_PER_HANDLER;
+  }
+
+  async review(handler: ReviewHandler, maximumMessageLength: number, request: ReviewRequest): Promise<ReviewDecision> {
+    const started = performance.now();
+    const done = (decision: ReviewDecision, outcome: ReviewOutcome, reason?: FallbackReason): ReviewDecision => {
+      this.options.metrics.record(outcome, reason, (performance.now() - started) / 1000);
+      return decision;
+    };
+    const fallback = (reason: FallbackReason, detail: string): ReviewDecision => {
+      this.logFailure(handler.uri, request.MessageId, reason, detail);
+      const decision: ReviewDecision =
+        handler.fallbackResult === 'ALLOW'
+          ? { kind: 'allow', content: request.Content, attributes: request.Attributes }
+          : { kind: 'deny' };
+      return done(decision, 'fallback', reason);
+    };
+
+    const uri = handler.uri;
+    const busy = this.inFlight.get(uri) ?? 0;
+    if (busy >= this.maxInFlight) return fallback('overload', `${busy} reviews already in flight`);
+    this.inFlight.set(uri, busy + 1);
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new ReviewTimeout('review deadline passed')), this.options.timeoutMs);
+    let raw: string;
+    try {
+      // Wrapped so a reviewer that throws synchronously still releases its slot.
+      const invoke = async () => this.options.reviewer.invoke(uri, request, controller.signal);
+      const call = invoke().finally(() => this.release(uri));
+      raw = await Promise.race([call, onAbort(controller.signal)]);
+    } catch (err) {
+      const reason = controller.signal.aborted ? 'timeout' : 'error';
+      return fallback(reason, err instanceof Error ? err.message : String(err));
+    } finally {
+      clearTimeout(timer);
+    }
+
+    const verdict = judgeAnswer(raw, request, maximumMessageLength);
+    switch (verdict.kind) {
+      case 'invalid':
+        return fallback('invalid', verdict.problem);
+      case 'deny':
+        return done(verdict.reason === undefined ? { kind: 'deny' } : { kind: 'deny', reason: verdict.reason }, 'denied');
+      case 'allow':
+        return done(
+          { kind: 'allow', content: verdict.content, attributes: verdict.attributes },
+          verdict.rewritten ? 'rewritten' : 'allowed',
+        );
+    }
+  }
+
+  private readonly lastLogged = new Map<string, { at: number; suppressed: number }>();
+
+  /** A failing handler fails every message: one line a second per handler is enough. */
+  private logFailure(uri: string, messageId: string, reason: FallbackReason, detail: string): void {
+    const logger = this.options.logger;
+    if (!logger) return;
+    const now = performance.now();
+    const last = this.lastLogged.get(uri);
+    if (last && now - last.at < 1000) {
+      last.suppressed++;
+      return;
+    }
+    logger.warn({ handler: uri, messageId, reason, detail, suppressedSinceLast: last?.suppressed ?? 0 }, 'review fallback');
+    this.lastLogged.set(uri, { at: now, suppressed: 0 });
+  }
+
+  private release(uri: string): void {
+    const left = (this.inFlight.get(uri) ?? 1) - 1;
+    if (left <= 0) this.inFlight.delete(uri);
+    else this.inFlight.set(uri, left);
+  }
+}
