@@ -6,22 +6,29 @@
  * churn before (docs/chat.md).
  */
 import { randomBytes } from 'node:crypto';
-import { attributesBytes, DEFAULT_SESSION_MINUTES, MAX_ATTRIBUTES_BYTES, type ChatTokenClaims } from '../domain/chat-token.js';
-import { ValidationException } from '../domain/errors.js';
+import { attributesBytes, MAX_ATTRIBUTES_BYTES } from '../domain/attributes.js';
+import { DEFAULT_SESSION_MINUTES, type ChatTokenClaims } from '../domain/chat-token.js';
+import type { FieldProblem } from '../domain/errors.js';
+import { isPlainObject } from '../protocol/validate.js';
 import type { CreateChatTokenRequest, CreateChatTokenResponse } from '../protocol/generated/model.js';
 import type { ControlPlaneDeps, OperationContext } from './context.js';
 import { iso } from './format.js';
 import { getOwnRoom } from './rooms.js';
 
-/** Refuses an attribute map over 1 KB (keys + values, UTF-8 bytes). */
-export function checkAttributes(attributes: Readonly<Record<string, string>> | undefined): void {
-  if (attributes && attributesBytes(attributes) > MAX_ATTRIBUTES_BYTES) {
-    throw ValidationException.fields([{ name: 'attributes', message: `total size must be at most ${MAX_ATTRIBUTES_BYTES} bytes (keys and values, UTF-8)` }]);
-  }
+/**
+ * The 1 KB rule on an input's `attributes` (keys + values, UTF-8 bytes), which the model cannot
+ * express; run by the dispatcher beside the model's validation (a handler `check`). A map with
+ * non-string values is the model validator's to report.
+ */
+export function attributesProblems(input: Readonly<Record<string, unknown>>): FieldProblem[] {
+  const attributes = input['attributes'];
+  if (!isPlainObject(attributes) || !Object.values(attributes).every((v) => typeof v === 'string')) return [];
+  return attributesBytes(attributes as Record<string, string>) > MAX_ATTRIBUTES_BYTES
+    ? [{ name: 'attributes', message: `total size must be at most ${MAX_ATTRIBUTES_BYTES} bytes (keys and values, UTF-8)` }]
+    : [];
 }
 
 export async function createChatToken(deps: ControlPlaneDeps, ctx: OperationContext, input: CreateChatTokenRequest): Promise<CreateChatTokenResponse> {
-  checkAttributes(input.attributes);
   const room = await getOwnRoom(deps, ctx, input.roomIdentifier);
   const now = deps.now();
   const sessionExpiresAt = now + (input.sessionDurationInMinutes ?? DEFAULT_SESSION_MINUTES) * 60_000;

@@ -5,7 +5,7 @@
  */
 import type { FieldProblem } from '../domain/errors.js';
 import type { OperationName, OperationShapes } from '../protocol/generated/model.js';
-import { createChatToken } from './chat-tokens.js';
+import { attributesProblems, createChatToken } from './chat-tokens.js';
 import type { ControlPlaneDeps, OperationContext } from './context.js';
 import {
   createLoggingConfiguration,
@@ -15,7 +15,7 @@ import {
   updateLoggingConfiguration,
 } from './logging-configurations.js';
 import { pageTokenProblems } from './pagination.js';
-import { deleteMessage, disconnectUser, sendEvent } from './room-actions.js';
+import { deleteMessage, disconnectUser, sendEvent, sendEventProblems } from './room-actions.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from './rooms.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 
@@ -55,8 +55,8 @@ export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' |
 
 /** The chat operations; their resource is the room. */
 export const CHAT_HANDLERS: Pick<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
-  CreateChatToken: { run: createChatToken, resources: (i) => [i.roomIdentifier] },
-  SendEvent: { run: sendEvent, resources: (i) => [i.roomIdentifier] },
+  CreateChatToken: { run: createChatToken, resources: (i) => [i.roomIdentifier], check: attributesProblems },
+  SendEvent: { run: sendEvent, resources: (i) => [i.roomIdentifier], check: sendEventProblems },
   DeleteMessage: { run: deleteMessage, resources: (i) => [i.roomIdentifier] },
   DisconnectUser: { run: disconnectUser, resources: (i) => [i.roomIdentifier] },
 };

@@ -1,5 +1,5 @@
 /** SendEvent, DeleteMessage, DisconnectUser: server-side messaging, broadcast to the room. */
-import { ValidationException } from '../domain/errors.js';
+import type { FieldProblem } from '../domain/errors.js';
 import type {
   DeleteMessageRequest,
   DeleteMessageResponse,
@@ -8,7 +8,7 @@ import type {
   SendEventRequest,
   SendEventResponse,
 } from '../protocol/generated/model.js';
-import { checkAttributes } from './chat-tokens.js';
+import { attributesProblems } from './chat-tokens.js';
 import type { ControlPlaneDeps, OperationContext } from './context.js';
 import { getOwnRoom } from './rooms.js';
 
@@ -18,11 +18,17 @@ import { getOwnRoom } from './rooms.js';
  */
 const RESERVED_PREFIX = 'aws:';
 
+/** SendEvent's rules beyond the model (a handler `check`): no reserved name, attributes ≤ 1 KB. */
+export function sendEventProblems(input: Readonly<Record<string, unknown>>): FieldProblem[] {
+  const name = input['eventName'];
+  const reserved: FieldProblem[] =
+    typeof name === 'string' && name.toLowerCase().startsWith(RESERVED_PREFIX)
+      ? [{ name: 'eventName', message: `names starting with "${RESERVED_PREFIX}" are reserved` }]
+      : [];
+  return [...reserved, ...attributesProblems(input)];
+}
+
 export async function sendEvent(deps: ControlPlaneDeps, ctx: OperationContext, input: SendEventRequest): Promise<SendEventResponse> {
-  if (input.eventName.toLowerCase().startsWith(RESERVED_PREFIX)) {
-    throw ValidationException.fields([{ name: 'eventName', message: `names starting with "${RESERVED_PREFIX}" are reserved` }]);
-  }
-  checkAttributes(input.attributes);
   const room = await getOwnRoom(deps, ctx, input.roomIdentifier);
   return { id: await deps.chat.sendEvent(room, input.eventName, { ...input.attributes }) };
 }

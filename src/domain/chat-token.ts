@@ -10,9 +10,6 @@ export type Capability = (typeof CAPABILITIES)[number];
 /** sessionDurationInMinutes when CreateChatToken does not give one. */
 export const DEFAULT_SESSION_MINUTES = 60;
 
-/** Ceiling of token, message and event attributes: keys + values, in UTF-8 bytes. */
-export const MAX_ATTRIBUTES_BYTES = 1024;
-
 export interface ChatTokenClaims {
   /** Random id: the token can be redeemed once. */
   readonly tokenId: string;
@@ -24,13 +21,6 @@ export interface ChatTokenClaims {
   readonly tokenExpiresAt: number;
   /** Epoch ms at which a connection opened with the token ends. */
   readonly sessionExpiresAt: number;
-}
-
-/** Total UTF-8 bytes of the keys and values of an attribute map. */
-export function attributesBytes(attributes: Readonly<Record<string, string>>): number {
-  let n = 0;
-  for (const key in attributes) n += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(attributes[key]!, 'utf8');
-  return n;
 }
 
 export function isCapability(value: unknown): value is Capability {

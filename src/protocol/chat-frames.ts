@@ -3,7 +3,7 @@
  * case-insensitively, validated into a typed union or a typed frame error. Out: MESSAGE, EVENT
  * and ERROR frames as JSON text, built once per frame and sent as the same bytes to everyone.
  */
-import { attributesBytes, MAX_ATTRIBUTES_BYTES } from '../domain/chat-token.js';
+import { attributesBytes, MAX_ATTRIBUTES_BYTES } from '../domain/attributes.js';
 import { codePointLength } from './validate.js';
 
 /** Numeric ErrorCode values of ERROR frames (SPEC §2.4). */

@@ -9,6 +9,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chatToken, createRoom, RawClient, type Frame } from '../helpers/chat.js';
+import { expectFieldErrors } from '../helpers/errors.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -113,4 +114,16 @@ test('server API validation errors', async () => {
   await rejects(sdk.send(new SendEventCommand({ roomIdentifier: missing, eventName: 'e' })), 'ResourceNotFoundException');
   await rejects(sdk.send(new DeleteMessageCommand({ roomIdentifier: missing, id: 'AbCdEf123456' })), 'ResourceNotFoundException');
   await rejects(sdk.send(new DisconnectUserCommand({ roomIdentifier: missing, userId: 'u' })), 'ResourceNotFoundException');
+});
+
+test('rules beyond the model are reported in the same ValidationException as the model\'s', async () => {
+  const roomArn = await createRoom(sdk);
+  const big = { a: 'b'.repeat(1024) };
+  // A missing room would be a 404, but validation comes first and lists every bad member.
+  await expectFieldErrors(sdk.send(new CreateChatTokenCommand({ roomIdentifier: roomArn, userId: '', attributes: big })), ['userId', 'attributes']);
+  await expectFieldErrors(
+    sdk.send(new SendEventCommand({ roomIdentifier: roomArn.replace(/\/.*/, '/AbCdEf123456'), eventName: 'aws:x', attributes: big })),
+    ['eventName', 'attributes'],
+  );
+  await expectFieldErrors(sdk.send(new SendEventCommand({ roomIdentifier: 'nope', eventName: 'e', attributes: big })), ['roomIdentifier', 'attributes']);
 });
