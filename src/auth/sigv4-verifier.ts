@@ -1,21 +1,19 @@
 /**
  * Decides whether a SigV4 claim (sigv4-claim.ts) is true for a request and a secret: checks the
- * time and the credential scope, rebuilds the canonical request with @smithy/signature-v4 — the
- * JS SDK's own canonical form (path segments URI-encoded a second time, query decoded then
- * re-encoded and sorted, header values trimmed), which is the one botocore produces too — and
- * recomputes the signature with node:crypto, compared in constant time. The derived signing
- * key is cached per (secret, date, region, service).
+ * time and the credential scope, rebuilds the canonical request (sigv4-canonical.ts: the JS
+ * SDK's own canonical form, which is the one botocore produces too) and recomputes the
+ * signature with node:crypto, compared in constant time. The derived signing key is cached per
+ * (secret, date, region, service).
  *
  * Only the final HMACs are computed here rather than by `SignatureV4.sign`: they are a fixed
- * four-step derivation, and doing them synchronously costs a third of re-signing through the
- * library's async API. test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
+ * four-step derivation (cached), then one HMAC per request (hmac-sha256.ts), and doing them
+ * synchronously costs a fraction of re-signing through the library's async API. test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
  */
 import { createHmac, hash as digest, timingSafeEqual } from 'node:crypto';
-import type { HttpRequest } from '@smithy/types';
-import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
-import { Hash } from '@smithy/core/serde';
 import { InvalidSignatureException } from '../domain/errors.js';
 import type { SignedRequest } from './authenticator.js';
+import { HmacSha256Key } from './hmac-sha256.js';
+import { CanonicalRequests } from './sigv4-canonical.js';
 import { ALGORITHM, type SignatureClaim } from './sigv4-claim.js';
 
 /** How far, in ms, the signing time may be from the server clock (15 minutes, as AWS). */
@@ -23,37 +21,28 @@ export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** Signing keys kept per secret; a key lives one day, so this bounds distinct (date, region, service). */
 const MAX_CACHED_KEYS = 64;
 
-/** The library's canonical request, reached through its base class. */
-class CanonicalForm extends SignatureV4Base {
-  constructor(service: string) {
-    super({ service, region: 'unused', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: Hash.bind(null, 'sha256') });
-  }
-  build(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
-    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
-  }
-}
-
 /** Verifies signatures made with one secret access key. One per credential. */
 export class SecretVerifier {
-  private readonly keys = new Map<string, Buffer>();
-  private readonly canonical: CanonicalForm;
+  private readonly keys = new Map<string, HmacSha256Key>();
+  readonly canonical: CanonicalRequests;
 
   constructor(
     private readonly service: string,
     private readonly secretAccessKey: string,
   ) {
-    this.canonical = new CanonicalForm(service);
+    this.canonical = new CanonicalRequests(service);
   }
 
   /** kSigning = HMAC chain over date, region, service, "aws4_request", starting from "AWS4" + secret. */
-  private signingKey(date: string, region: string): Buffer {
+  private signingKey(date: string, region: string): HmacSha256Key {
     const id = `${date}/${region}`;
     let key = this.keys.get(id);
     if (!key) {
-      key = [date, region, this.service, 'aws4_request'].reduce<Buffer | string>(
+      const derived = [date, region, this.service, 'aws4_request'].reduce<Buffer | string>(
         (k, part) => createHmac('sha256', k).update(part).digest(),
         `AWS4${this.secretAccessKey}`,
       ) as Buffer;
+      key = new HmacSha256Key(derived);
       if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
       this.keys.set(id, key);
     }
@@ -64,11 +53,7 @@ export class SecretVerifier {
   sign(claim: SignatureClaim, canonicalRequest: string): string {
     const scope = `${claim.scopeDate}/${claim.region}/${claim.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${claim.amzDate}\n${scope}\n${digest('sha256', canonicalRequest, 'hex')}`;
-    return createHmac('sha256', this.signingKey(claim.scopeDate, claim.region)).update(stringToSign).digest('hex');
-  }
-
-  canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
-    return this.canonical.build(request, canonicalHeaders, payloadHash);
+    return this.signingKey(claim.scopeDate, claim.region).hex(stringToSign);
   }
 }
 
@@ -134,10 +119,16 @@ function sameSignature(expected: string, given: string): boolean {
 export function verifySignature(verifier: SecretVerifier, request: SignedRequest, query: Record<string, string | string[]>, claim: SignatureClaim): void {
   if (!/^[0-9a-f]{64}$/.test(claim.signature)) invalid('The signature must be 64 lower-case hex digits');
   const headers = signedHeaderValues(request, claim);
-  const hash = payloadHash(request, headers);
-  const shape = { method: request.method, path: request.rawPath, query, headers } as HttpRequest;
-  const canonicalHeaders = getCanonicalHeaders(shape, undefined, new Set(claim.signedHeaders));
-  const expected = verifier.sign(claim, verifier.canonicalRequest(shape, canonicalHeaders, hash));
+  const canonicalRequest = verifier.canonical.build({
+    method: request.method,
+    rawPath: request.rawPath,
+    rawQuery: request.rawQuery,
+    query,
+    signedHeaders: claim.signedHeaders,
+    headers,
+    payloadHash: payloadHash(request, headers),
+  });
+  const expected = verifier.sign(claim, canonicalRequest);
   if (!sameSignature(expected, claim.signature)) {
     invalid('The request signature does not match the one computed for it: check the secret access key and how the request is signed');
   }
