@@ -38,12 +38,19 @@ function canonicalValue(value: string): string {
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
-/** Header names sorted and unique, as the keys of the library's canonical-header object come out; signers already send them so. */
-function sortedUnique(names: readonly string[]): readonly string[] {
+/**
+ * Header names sorted and unique with their values, as the keys of the library's canonical-header
+ * object come out. Signers already list them so; anything else is put in that order here.
+ */
+function sortedUnique(names: readonly string[], values: readonly string[]): { names: readonly string[]; values: readonly string[] } {
   for (let i = 1; i < names.length; i++) {
-    if (!(names[i - 1]! < names[i]!)) return [...new Set(names)].sort();
+    if (!(names[i - 1]! < names[i]!)) {
+      const byName = new Map(names.map((n, j) => [n, values[j]!]));
+      const sorted = [...byName.keys()].sort();
+      return { names: sorted, values: sorted.map((n) => byName.get(n)!) };
+    }
   }
-  return names;
+  return { names, values };
 }
 
 export interface CanonicalInput {
@@ -55,8 +62,8 @@ export interface CanonicalInput {
   readonly query: Record<string, string | string[]>;
   /** The signed header names as the signer listed them (lower-case). */
   readonly signedHeaders: readonly string[];
-  /** Value of every signed header. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** The value of each signed header, in the same order. */
+  readonly values: readonly string[];
   readonly payloadHash: string;
 }
 
@@ -70,14 +77,15 @@ export class CanonicalRequests {
 
   build(input: CanonicalInput): string {
     if (input.rawQuery !== '' || !PLAIN_PATH.test(input.rawPath)) return this.viaLibrary(input);
-    const names = sortedUnique(input.signedHeaders);
+    const { names, values } = sortedUnique(input.signedHeaders, input.values);
     let lines = '';
-    for (const name of names) lines += `${name}:${canonicalValue(input.headers[name]!)}\n`;
+    for (let i = 0; i < names.length; i++) lines += `${names[i]}:${canonicalValue(values[i]!)}\n`;
     return `${input.method}\n${input.rawPath}\n\n${lines}\n${names.join(';')}\n${input.payloadHash}`;
   }
 
   private viaLibrary(input: CanonicalInput): string {
-    const shape = { method: input.method, path: input.rawPath, query: input.query, headers: input.headers } as HttpRequest;
+    const headers = Object.fromEntries(input.signedHeaders.map((n, i) => [n, input.values[i]!]));
+    const shape = { method: input.method, path: input.rawPath, query: input.query, headers } as HttpRequest;
     const canonicalHeaders = getCanonicalHeaders(shape, undefined, new Set(input.signedHeaders));
     return this.library.build(shape, canonicalHeaders, input.payloadHash);
   }

@@ -31,8 +31,12 @@ export interface SignatureClaim {
   readonly expiresSeconds: number | undefined;
 }
 
+/** The parsed form of an empty query string, shared (frozen): most requests have none. */
+const NO_QUERY: Record<string, string | string[]> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
+
 /** Query string → decoded name → value(s); `+` stays `+`, bad escapes stay as sent. */
 export function parseQuery(rawQuery: string): Record<string, string | string[]> {
+  if (rawQuery === '') return NO_QUERY;
   const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const piece of rawQuery.split('&')) {
     if (piece === '') continue;

@@ -84,24 +84,25 @@ export function checkClaim(claim: SignatureClaim, service: string, now: number):
   }
 }
 
-function signedHeaderValues(request: SignedRequest, claim: SignatureClaim): Record<string, string> {
-  const headers: Record<string, string> = {};
+/** The value of each signed header, in the order of `claim.signedHeaders` (no object keyed by them: it is per request). */
+function signedHeaderValues(request: SignedRequest, claim: SignatureClaim): string[] {
+  const values: string[] = [];
   for (const name of claim.signedHeaders) {
     // Own properties only: a signed "constructor" must not find Object's.
     const value = Object.hasOwn(request.headers, name) ? request.headers[name] : undefined;
     if (value === undefined) invalid(`The signed header ${name} is not in the request`);
-    headers[name] = value;
+    values.push(value);
   }
-  return headers;
+  return values;
 }
 
 /**
  * The payload hash the signer used: a signed `x-amz-content-sha256`, which must then describe
  * the body actually received (a client cannot claim a hash for another body), or the body's.
  */
-function payloadHash(request: SignedRequest, headers: Record<string, string>): string {
+function payloadHash(request: SignedRequest, claim: SignatureClaim): string {
   const bodyHash = digest('sha256', request.body, 'hex');
-  const claimed = headers['x-amz-content-sha256'];
+  const claimed = claim.signedHeaders.includes('x-amz-content-sha256') ? request.headers['x-amz-content-sha256'] : undefined;
   if (claimed !== undefined && claimed !== bodyHash) invalid('The x-amz-content-sha256 header does not match the request body');
   return bodyHash;
 }
@@ -118,15 +119,14 @@ function sameSignature(expected: string, given: string): boolean {
  */
 export function verifySignature(verifier: SecretVerifier, request: SignedRequest, query: Record<string, string | string[]>, claim: SignatureClaim): void {
   if (!/^[0-9a-f]{64}$/.test(claim.signature)) invalid('The signature must be 64 lower-case hex digits');
-  const headers = signedHeaderValues(request, claim);
   const canonicalRequest = verifier.canonical.build({
     method: request.method,
     rawPath: request.rawPath,
     rawQuery: request.rawQuery,
     query,
     signedHeaders: claim.signedHeaders,
-    headers,
-    payloadHash: payloadHash(request, headers),
+    values: signedHeaderValues(request, claim),
+    payloadHash: payloadHash(request, claim),
   });
   const expected = verifier.sign(claim, canonicalRequest);
   if (!sameSignature(expected, claim.signature)) {
