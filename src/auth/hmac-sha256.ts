@@ -17,6 +17,8 @@ export class HmacSha256Key {
   private inner: Buffer;
   /** K ⊕ opad, followed by the inner digest. */
   private readonly outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES);
+  /** `inner` up to the end of the last message. */
+  private view: Buffer | undefined;
 
   /** `key` at most 64 bytes (a SigV4 signing key has 32). */
   constructor(key: Buffer) {
@@ -31,14 +33,17 @@ export class HmacSha256Key {
 
   /** The MAC of `message` (UTF-8) as 64 lower-case hex digits. */
   hex(message: string): string {
-    const length = Buffer.byteLength(message);
-    if (BLOCK_BYTES + length > this.inner.length) {
-      const grown = Buffer.alloc(BLOCK_BYTES + length);
+    // A UTF-16 unit never takes more than 3 UTF-8 bytes.
+    if (BLOCK_BYTES + message.length * 3 > this.inner.length) {
+      const grown = Buffer.alloc(BLOCK_BYTES + message.length * 3);
       this.inner.copy(grown, 0, 0, BLOCK_BYTES);
       this.inner = grown;
+      this.view = undefined;
     }
-    this.inner.write(message, BLOCK_BYTES, 'utf8');
-    digest('sha256', this.inner.subarray(0, BLOCK_BYTES + length), 'buffer').copy(this.outer, BLOCK_BYTES);
+    const length = BLOCK_BYTES + this.inner.write(message, BLOCK_BYTES, 'utf8');
+    // SigV4 strings to sign under one key all have the same length: keep the view of that length.
+    if (this.view?.length !== length) this.view = this.inner.subarray(0, length);
+    digest('sha256', this.view, 'buffer').copy(this.outer, BLOCK_BYTES);
     return digest('sha256', this.outer, 'hex');
   }
 }

@@ -101,7 +101,7 @@ function credentialScope(credential: string): Pick<SignatureClaim, 'accessKeyId'
   if (parts.length !== 5 || !accessKeyId || !scopeDate || !region || !service || terminator !== 'aws4_request') {
     incomplete('Credential must be <access key id>/<yyyymmdd>/<region>/<service>/aws4_request');
   }
-  if (!/^\d{8}$/.test(scopeDate)) incomplete('The date of the credential scope must be yyyymmdd');
+  if (!(scopeDate.length === 8 && digits(scopeDate, 0, 8) >= 0)) incomplete('The date of the credential scope must be yyyymmdd');
   if (!/^[a-z0-9-]{1,32}$/.test(region)) incomplete('The region of the credential scope is not a region name');
   return { accessKeyId, scopeDate, region, service };
 }

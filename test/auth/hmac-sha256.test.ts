@@ -20,3 +20,11 @@ test('HMAC-SHA256 equals createHmac for keys up to 64 bytes and any message, cal
 test('keys longer than the block are refused rather than mis-handled', () => {
   assert.throws(() => new HmacSha256Key(Buffer.alloc(65)), RangeError);
 });
+
+test('messages of the same length, then longer (buffer grows), then shorter, each get their own MAC', () => {
+  const key = Buffer.from('0123456789abcdef0123456789abcdef');
+  const mac = new HmacSha256Key(key);
+  for (const message of ['a'.repeat(200), 'b'.repeat(200), 'é'.repeat(400), 'c'.repeat(10), '', 'a'.repeat(200)]) {
+    assert.equal(mac.hex(message), createHmac('sha256', key).update(message, 'utf8').digest('hex'));
+  }
+});
