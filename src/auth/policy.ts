@@ -34,22 +34,34 @@ export function wildcardRegExp(pattern: string, caseInsensitive: boolean): RegEx
   return new RegExp(`^${source}$`, caseInsensitive ? 'sui' : 'su');
 }
 
+/** Whether a value matches one pattern. */
+type Matcher = (value: string) => boolean;
+
+const ANYTHING: Matcher = () => true;
+
+/** A bare `*` (the usual `"Resource": "*"`) matches everything without running a regular expression. */
+function matcher(pattern: string, caseInsensitive: boolean): Matcher {
+  if (pattern === '*') return ANYTHING;
+  const re = wildcardRegExp(pattern, caseInsensitive);
+  return (value) => re.test(value);
+}
+
 interface CompiledStatement {
-  readonly actions: readonly RegExp[];
-  readonly resources: readonly RegExp[];
+  readonly actions: readonly Matcher[];
+  readonly resources: readonly Matcher[];
 }
 
 function compile(statements: readonly PolicyStatement[], effect: Effect): CompiledStatement[] {
   return statements
     .filter((s) => s.effect === effect)
     .map((s) => ({
-      actions: s.actions.map((a) => wildcardRegExp(a, true)),
-      resources: s.resources.map((r) => wildcardRegExp(r, false)),
+      actions: s.actions.map((a) => matcher(a, true)),
+      resources: s.resources.map((r) => matcher(r, false)),
     }));
 }
 
 function matches(statement: CompiledStatement, action: string, resource: string): boolean {
-  return statement.actions.some((a) => a.test(action)) && statement.resources.some((r) => r.test(resource));
+  return statement.actions.some((a) => a(action)) && statement.resources.some((r) => r(resource));
 }
 
 /** Compiles a policy once; without a policy the credential may do everything (in its own account). */

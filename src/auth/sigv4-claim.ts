@@ -31,8 +31,12 @@ export interface SignatureClaim {
   readonly expiresSeconds: number | undefined;
 }
 
+/** The parsed form of an empty query string, shared (frozen): most requests have none. */
+const NO_QUERY: Record<string, string | string[]> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
+
 /** Query string → decoded name → value(s); `+` stays `+`, bad escapes stay as sent. */
 export function parseQuery(rawQuery: string): Record<string, string | string[]> {
+  if (rawQuery === '') return NO_QUERY;
   const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const piece of rawQuery.split('&')) {
     if (piece === '') continue;
@@ -57,16 +61,38 @@ function incomplete(message: string): never {
   throw new IncompleteSignatureException(message);
 }
 
-/** `20240102T030405Z` → ms since epoch; undefined unless it is a real instant in that exact form. */
+/** The number the decimal digits value[from..to) spell, or NaN when one is not a digit. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * `20240102T030405Z` → ms since epoch; undefined unless it is a real instant in that exact form
+ * (years before 100 included: Date.UTC would read them as 19xx). Read digit by digit: it runs
+ * on every request.
+ */
 export function parseAmzDate(value: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 31 April over to 1 May, and maps years 0–99 to 1900–1999.
-  const back = new Date(ms);
-  return back.getUTCDate() === d && back.getUTCFullYear() === y ? ms : undefined;
+  if (value.length !== 16 || value[8] !== 'T' || value[15] !== 'Z') return undefined;
+  const y = digits(value, 0, 4);
+  const mo = digits(value, 4, 6);
+  const d = digits(value, 6, 8);
+  const h = digits(value, 9, 11);
+  const mi = digits(value, 11, 13);
+  const s = digits(value, 13, 15);
+  // NaN fails every comparison, so a non-digit never gets through.
+  if (!(y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h <= 23 && mi <= 59 && s <= 59)) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
 function credentialScope(credential: string): Pick<SignatureClaim, 'accessKeyId' | 'scopeDate' | 'region' | 'service'> {
@@ -75,15 +101,17 @@ function credentialScope(credential: string): Pick<SignatureClaim, 'accessKeyId'
   if (parts.length !== 5 || !accessKeyId || !scopeDate || !region || !service || terminator !== 'aws4_request') {
     incomplete('Credential must be <access key id>/<yyyymmdd>/<region>/<service>/aws4_request');
   }
-  if (!/^\d{8}$/.test(scopeDate)) incomplete('The date of the credential scope must be yyyymmdd');
+  if (!(scopeDate.length === 8 && digits(scopeDate, 0, 8) >= 0)) incomplete('The date of the credential scope must be yyyymmdd');
   if (!/^[a-z0-9-]{1,32}$/.test(region)) incomplete('The region of the credential scope is not a region name');
   return { accessKeyId, scopeDate, region, service };
 }
 
+/** Lower-case header names (RFC 9110 token characters) separated by single `;`. */
+const SIGNED_HEADER_LIST = /^[a-z0-9!#$%&'*+.^_`|~-]+(?:;[a-z0-9!#$%&'*+.^_`|~-]+)*$/;
+
 function signedHeaderList(value: string): string[] {
-  const names = value.split(';');
-  if (names.some((n) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(n))) incomplete('SignedHeaders must be lower-case header names separated by ";"');
-  return names;
+  if (!SIGNED_HEADER_LIST.test(value)) incomplete('SignedHeaders must be lower-case header names separated by ";"');
+  return value.split(';');
 }
 
 function amzDate(value: string | undefined, where: string): { amzDate: string; signedAt: number } {
@@ -96,39 +124,61 @@ function amzDate(value: string | undefined, where: string): { amzDate: string; s
 /** The layout every SDK writes; anything else goes through the field-by-field reading. */
 const USUAL_HEADER = /^AWS4-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([^,\s]*)$/;
 
-function headerFields(header: string): Map<string, string> {
+interface HeaderFields {
+  Credential?: string;
+  SignedHeaders?: string;
+  Signature?: string;
+}
+
+function headerFields(header: string): HeaderFields {
   const usual = USUAL_HEADER.exec(header);
-  if (usual) return new Map([['Credential', usual[1]!], ['SignedHeaders', usual[2]!], ['Signature', usual[3]!]]);
+  if (usual) return { Credential: usual[1]!, SignedHeaders: usual[2]!, Signature: usual[3]! };
   if (!header.startsWith(`${ALGORITHM} `)) incomplete(`The Authorization header must use ${ALGORITHM}`);
-  const fields = new Map<string, string>();
+  const fields: HeaderFields = {};
   for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
     const item = part.trim();
     const eq = item.indexOf('=');
     const name = eq > 0 ? item.slice(0, eq) : '';
-    if (!['Credential', 'SignedHeaders', 'Signature'].includes(name) || fields.has(name)) {
+    if ((name !== 'Credential' && name !== 'SignedHeaders' && name !== 'Signature') || fields[name] !== undefined) {
       incomplete('The Authorization header must hold Credential=, SignedHeaders= and Signature= once each');
     }
-    fields.set(name, item.slice(eq + 1));
+    fields[name] = item.slice(eq + 1);
   }
   return fields;
 }
 
+/** The claim from its parts; one object literal (no spreads), since it is built per request. */
+function claim(
+  form: SignatureClaim['form'],
+  credential: string,
+  signedHeaders: string,
+  signature: string,
+  date: [value: string | undefined, where: string],
+  expiresSeconds: number | undefined,
+): SignatureClaim {
+  const scope = credentialScope(credential);
+  const names = signedHeaderList(signedHeaders);
+  const time = amzDate(date[0], date[1]);
+  return {
+    form,
+    accessKeyId: scope.accessKeyId,
+    scopeDate: scope.scopeDate,
+    region: scope.region,
+    service: scope.service,
+    signedHeaders: names,
+    signature,
+    amzDate: time.amzDate,
+    signedAt: time.signedAt,
+    expiresSeconds,
+  };
+}
+
 function fromHeader(header: string, request: SignedRequest): SignatureClaim {
-  const fields = headerFields(header);
-  const credential = fields.get('Credential');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
+  const { Credential: credential, SignedHeaders: signedHeaders, Signature: signature } = headerFields(header);
   if (!credential || !signedHeaders || signature === undefined) {
     incomplete('The Authorization header must hold Credential=, SignedHeaders= and Signature= once each');
   }
-  return {
-    form: 'header',
-    ...credentialScope(credential),
-    signedHeaders: signedHeaderList(signedHeaders),
-    signature,
-    ...amzDate(request.headers['x-amz-date'], 'the X-Amz-Date header'),
-    expiresSeconds: undefined,
-  };
+  return claim('header', credential, signedHeaders, signature, [request.headers['x-amz-date'], 'the X-Amz-Date header'], undefined);
 }
 
 function fromQuery(query: Record<string, string | string[]>): SignatureClaim {
@@ -142,14 +192,7 @@ function fromQuery(query: Record<string, string | string[]>): SignatureClaim {
   if (!/^\d{1,7}$/.test(expires) || Number(expires) < 1 || Number(expires) > MAX_EXPIRES_SECONDS) {
     incomplete(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_EXPIRES_SECONDS}`);
   }
-  return {
-    form: 'query',
-    ...credentialScope(one('X-Amz-Credential')),
-    signedHeaders: signedHeaderList(one('X-Amz-SignedHeaders')),
-    signature: one('X-Amz-Signature'),
-    ...amzDate(one('X-Amz-Date'), 'X-Amz-Date'),
-    expiresSeconds: Number(expires),
-  };
+  return claim('query', one('X-Amz-Credential'), one('X-Amz-SignedHeaders'), one('X-Amz-Signature'), [one('X-Amz-Date'), 'X-Amz-Date'], Number(expires));
 }
 
 /**

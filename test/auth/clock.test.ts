@@ -2,6 +2,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseAuthFile } from '../../src/auth/auth-file.js';
@@ -54,4 +55,21 @@ test('x-amz-date must be a real UTC instant in the form yyyymmddThhmmssZ', async
   for (const bad of ['20230229T000000Z', '20260431T000000Z', '20261301T000000Z', '20260100T000000Z', '20260101T240000Z', '20260101T006000Z', '20260101T000060Z', '00500101T000000Z', '20260101T000000', '2026-01-01T00:00:00Z', '']) {
     assert.equal(parseAmzDate(bad), undefined, bad);
   }
+});
+
+test('parseAmzDate agrees with a Date round trip on random near-valid times', async () => {
+  const { parseAmzDate } = await import('../../src/auth/sigv4-claim.js');
+  const reference = (v: string): number | undefined => {
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
+    if (!m) return undefined;
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+    const back = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+    return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? back.getTime() : undefined;
+  };
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+  const near = fc
+    .tuple(fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')), two(13), two(32), two(25), two(61), two(61), fc.constantFrom('T', 'Z', 'x'), fc.constantFrom('Z', 'T', '1'))
+    .map(([y, mo, d, h, mi, s, t, z]) => `${y}${mo}${d}${t}${h}${mi}${s}${z}`);
+  fc.assert(fc.property(fc.oneof(near, fc.string({ maxLength: 17 })), (v) => assert.equal(parseAmzDate(v), reference(v), v)), { numRuns: 5000 });
 });
