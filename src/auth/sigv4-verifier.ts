@@ -6,13 +6,13 @@
  * (secret, date, region, service).
  *
  * Only the final HMACs are computed here rather than by `SignatureV4.sign`: they are a fixed
- * four-step derivation (cached), then one HMAC per request (hmac-sha256.ts), and doing them
- * synchronously costs a fraction of re-signing through the library's async API. test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
+ * four-step derivation (cached as a KeyObject), then one node:crypto HMAC per request, and doing
+ * them synchronously costs a fraction of re-signing through the library's async API.
+ * test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
  */
-import { createHmac, hash as digest } from 'node:crypto';
+import { createHmac, createSecretKey, hash as digest, type KeyObject } from 'node:crypto';
 import { InvalidSignatureException } from '../domain/errors.js';
 import type { SignedRequest } from './authenticator.js';
-import { HmacSha256Key } from './hmac-sha256.js';
 import { CanonicalRequests } from './sigv4-canonical.js';
 import { ALGORITHM, type SignatureClaim } from './sigv4-claim.js';
 
@@ -23,7 +23,7 @@ const MAX_CACHED_KEYS = 64;
 
 /** Verifies signatures made with one secret access key. One per credential. */
 export class SecretVerifier {
-  private readonly keys = new Map<string, HmacSha256Key>();
+  private readonly keys = new Map<string, KeyObject>();
   readonly canonical: CanonicalRequests;
 
   constructor(
@@ -34,7 +34,7 @@ export class SecretVerifier {
   }
 
   /** kSigning = HMAC chain over date, region, service, "aws4_request", starting from "AWS4" + secret. */
-  private signingKey(date: string, region: string): HmacSha256Key {
+  private signingKey(date: string, region: string): KeyObject {
     const id = `${date}/${region}`;
     let key = this.keys.get(id);
     if (!key) {
@@ -42,7 +42,7 @@ export class SecretVerifier {
         (k, part) => createHmac('sha256', k).update(part).digest(),
         `AWS4${this.secretAccessKey}`,
       ) as Buffer;
-      key = new HmacSha256Key(derived);
+      key = createSecretKey(derived);
       if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
       this.keys.set(id, key);
     }
@@ -53,7 +53,7 @@ export class SecretVerifier {
   sign(claim: SignatureClaim, canonicalRequest: string): string {
     const scope = `${claim.scopeDate}/${claim.region}/${claim.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${claim.amzDate}\n${scope}\n${digest('sha256', canonicalRequest, 'hex')}`;
-    return this.signingKey(claim.scopeDate, claim.region).hex(stringToSign);
+    return createHmac('sha256', this.signingKey(claim.scopeDate, claim.region)).update(stringToSign).digest('hex');
   }
 }
 
