@@ -27,7 +27,3 @@ export function ownArn(ctx: OperationContext, arn: string, kind?: ResourceKind):
   if (!sameScope(parsed, ctx.scope)) throw notFound(arn, parsed.kind);
   return arn;
 }
-
-export function resourceTypeOf(kind: ResourceKind): ResourceType {
-  return RESOURCE_TYPE[kind];
-}
