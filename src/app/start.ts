@@ -1,7 +1,9 @@
 /**
  * The composition root: the one place that turns a Config into running parts. It chooses the
- * implementations (embedded: SQLite store, open or file-based authentication), wires the
- * control plane and starts the HTTP server. main.ts and the tests both start Parlor here.
+ * implementations (embedded: SQLite store, in-process fan-out, memory rate limiter; open or
+ * file-based authentication; review through Lambda or webhooks; chat logs to local files or
+ * AWS), wires the control plane and the chat core, and starts the one HTTP server that carries
+ * both planes. main.ts, the tests and the benchmarks all start Parlor here.
  */
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { AddressInfo } from 'node:net';
