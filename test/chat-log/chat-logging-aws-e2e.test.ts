@@ -3,12 +3,13 @@
  * client receives arrive in the S3 bucket (gzip NDJSON under the chat-log keys), the
  * CloudWatch Logs stream of the room and the Firehose stream's output.
  */
-import { CreateLoggingConfigurationCommand, CreateRoomCommand, SendEventCommand } from '@aws-sdk/client-ivschat';
+import { SendEventCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { awsForTests, createDestinations } from '../helpers/aws.js';
 import { ALL_CAPABILITIES, chatToken, RawClient } from '../helpers/chat.js';
 import { motoMissing, startMoto } from '../helpers/moto.js';
+import { roomLoggedToEachKind } from '../helpers/chat-logs.js';
 import { startTestServer } from '../helpers/server.js';
 
 const missing = motoMissing();
@@ -20,15 +21,7 @@ test('AWS mode: every delivered frame reaches S3, CloudWatch Logs and Firehose o
   const server = await startTestServer({ chatLogSink: 'aws' });
   try {
     const client = server.client();
-    const arns = [];
-    for (const destinationConfiguration of [
-      { s3: { bucketName: 'e2e-bucket' } },
-      { cloudWatchLogs: { logGroupName: '/e2e/aws' } },
-      { firehose: { deliveryStreamName: 'e2e-stream' } },
-    ]) {
-      arns.push((await client.send(new CreateLoggingConfigurationCommand({ destinationConfiguration }))).arn!);
-    }
-    const room = await client.send(new CreateRoomCommand({ loggingConfigurationIdentifiers: arns }));
+    const { room } = await roomLoggedToEachKind(client, { bucket: 'e2e-bucket', logGroup: '/e2e/aws', stream: 'e2e-stream' });
     const alice = await RawClient.open(server, (await chatToken(client, room.arn!, 'alice', { capabilities: ALL_CAPABILITIES })).token!);
     const texts: string[] = [];
     alice.ws.on('message', (d) => texts.push(d.toString()));

@@ -3,7 +3,6 @@
  * deliver; after a restart on the same data directory, with the destinations back, every
  * record arrives exactly once (CloudWatch Logs also in order).
  */
-import { CreateLoggingConfigurationCommand, CreateRoomCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { test } from 'node:test';
 import { awsForTests, createDestinations } from '../helpers/aws.js';
 import { chatToken, RawClient } from '../helpers/chat.js';
 import { freePort, motoMissing, startMoto } from '../helpers/moto.js';
+import { roomLoggedToEachKind } from '../helpers/chat-logs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const missing = motoMissing();
@@ -35,15 +35,7 @@ test('destinations down across a Parlor restart: nothing lost, nothing twice', {
   let roomId = '';
   try {
     const client = first.client();
-    const arns: string[] = [];
-    for (const destinationConfiguration of [
-      { s3: { bucketName: 'restart-bucket' } },
-      { cloudWatchLogs: { logGroupName: 'restart-group' } },
-      { firehose: { deliveryStreamName: 'restart-stream' } },
-    ]) {
-      arns.push((await client.send(new CreateLoggingConfigurationCommand({ destinationConfiguration }))).arn!);
-    }
-    const room = await client.send(new CreateRoomCommand({ loggingConfigurationIdentifiers: arns }));
+    const { room } = await roomLoggedToEachKind(client, { bucket: 'restart-bucket', logGroup: 'restart-group', stream: 'restart-stream' });
     roomArn = room.arn!;
     roomId = room.id!;
     await say(first, roomArn, 'alice', texts, ['a1', 'a2', 'a3', 'a4']);

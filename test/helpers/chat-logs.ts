@@ -1,4 +1,5 @@
-/** Reads what the local chat-log sink wrote under a data directory. */
+/** Reads what the local chat-log sink wrote under a data directory; sets up logged rooms. */
+import { CreateLoggingConfigurationCommand, CreateRoomCommand, type CreateRoomCommandOutput, type IvschatClient } from '@aws-sdk/client-ivschat';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -29,4 +30,24 @@ export function readLocalChatLogs(dataDir: string) {
       return fileLines(join(root, 'firehose', `${pathSegment(stream)}.ndjson`));
     },
   };
+}
+
+/**
+ * One logging configuration of each kind (S3 bucket, CloudWatch Logs group, Firehose stream,
+ * with the given names) and a room that lists all three, created through the SDK.
+ */
+export async function roomLoggedToEachKind(
+  client: IvschatClient,
+  names: { bucket: string; logGroup: string; stream: string },
+): Promise<{ room: CreateRoomCommandOutput; configurationArns: string[] }> {
+  const configurationArns: string[] = [];
+  for (const destinationConfiguration of [
+    { s3: { bucketName: names.bucket } },
+    { cloudWatchLogs: { logGroupName: names.logGroup } },
+    { firehose: { deliveryStreamName: names.stream } },
+  ]) {
+    configurationArns.push((await client.send(new CreateLoggingConfigurationCommand({ destinationConfiguration }))).arn!);
+  }
+  const room = await client.send(new CreateRoomCommand({ loggingConfigurationIdentifiers: configurationArns }));
+  return { room, configurationArns };
 }
