@@ -41,7 +41,11 @@ export async function startReviewWebhook(): Promise<ReviewSetup> {
         const counts = [...text.matchAll(/^parlor_reviews_total\{outcome="([a-z]+)",reason="([a-z]+)"\} (\d+)$/gm)].map(
           ([, outcome, reason, n]) => `${outcome}${reason === 'none' ? '' : `/${reason}`} ${n}`,
         );
-        return counts.length > 0 ? counts.join(', ') : 'none counted';
+        // The longest event-loop stall since the last scrape: a stall past the review deadline
+        // turns into fallbacks even with an instant handler.
+        const lag = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text)?.[1];
+        const stall = lag === undefined ? '' : `; Parlor's longest event-loop stall ${Math.round(Number(lag) * 1000)} ms`;
+        return `${counts.length > 0 ? counts.join(', ') : 'none counted'}${stall}`;
       } catch (err) {
         return `metrics unavailable (${(err as Error).message})`;
       }

@@ -56,12 +56,13 @@ export function setParlorRoot(dir: string): void {
 }
 
 function startChild(args: readonly string[], cwd = process.cwd()): ChildProcess {
-  return spawnNode('server', SERVER_CORE, ['--import', 'tsx', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const extra = process.env.BENCH_SERVER_NODE_FLAGS ? process.env.BENCH_SERVER_NODE_FLAGS.split(' ') : [];
+  return spawnNode('server', SERVER_CORE, [...extra, '--import', 'tsx', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Keeps reading a child's output after it is ready (a full pipe would block it), echoing errors. */
 function drain(child: ChildProcess, label: string): void {
-  child.stdout?.on('data', () => undefined);
+  child.stdout?.on('data', (chunk: Buffer) => { if (process.env.BENCH_SERVER_LOG) process.stderr.write(`[${label}] ${chunk.toString()}`); });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk.toString()}`));
 }
 

@@ -70,7 +70,10 @@ export class HandlerReviewGate implements ReviewGate {
     this.inFlight.set(uri, busy + 1);
 
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new ReviewTimeout('review deadline passed')), this.options.timeoutMs);
+    // The deadline is on the handler's time, not on Parlor's: when it passes while this event
+    // loop was busy, the answer may be waiting unread, so let this turn's I/O be read first.
+    const expire = (): void => controller.abort(new ReviewTimeout('review deadline passed'));
+    const timer = setTimeout(() => setImmediate(expire), this.options.timeoutMs);
     let raw: string;
     try {
       // Wrapped so a reviewer that throws synchronously still releases its slot.

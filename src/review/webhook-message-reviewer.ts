@@ -4,9 +4,8 @@
  * `x-parlor-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` so the
  * webhook can check it came from this server (docs/review.md).
  */
-import { createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { Http1Pool } from './http1-pool.js';
 import type { MessageReviewer } from './message-reviewer.js';
 import type { ReviewRequest } from './review-gate.js';
 
@@ -20,82 +19,67 @@ export interface WebhookTarget {
 export const SIGNATURE_HEADER = 'x-parlor-signature';
 
 /** The header value for `body` sent at `unixSeconds`. */
-export function signatureHeader(secret: string, unixSeconds: number, body: string): string {
+export function signatureHeader(secret: string | KeyObject, unixSeconds: number, body: string): string {
   const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
 }
 
-/** Idle keep-alive sockets kept per origin. */
-const IDLE_SOCKETS = 1024;
+export { MAX_ANSWER_BYTES } from './http1-connection.js';
 
-/** A handler's answer is small; more than this is a failure, not something to buffer. */
-export const MAX_ANSWER_BYTES = 64 * 1024;
+/** A configured webhook, ready to send to. */
+interface Route {
+  readonly url: string;
+  readonly pool: Http1Pool;
+  /** Request line and fixed headers, up to the content-length value. */
+  readonly head: string;
+  readonly key: KeyObject | undefined;
+}
 
 export class WebhookMessageReviewer implements MessageReviewer {
-  // node:http rather than fetch: a fraction of the CPU per call (measured in docs/benchmarks.md).
-  // Keep-alive, no socket cap: the gate bounds concurrency per handler. Idle sockets are kept
-  // up to that bound too (Node's default of 256 closes and reopens sockets after every burst).
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxFreeSockets: IDLE_SOCKETS });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxFreeSockets: IDLE_SOCKETS });
-
-  private readonly urls = new Map<string, URL>();
+  private readonly routes = new Map<string, Route>();
 
   /** `targets`: function ARN → webhook; `now` in epoch milliseconds (tests pin it). */
   constructor(
-    private readonly targets: ReadonlyMap<string, WebhookTarget>,
+    targets: ReadonlyMap<string, WebhookTarget>,
     private readonly now: () => number = Date.now,
   ) {
-    for (const [arn, target] of targets) this.urls.set(arn, new URL(target.url));
+    // One pool per origin, shared by every ARN routed to it.
+    const pools = new Map<string, Http1Pool>();
+    for (const [arn, target] of targets) {
+      const url = new URL(target.url);
+      const tls = url.protocol === 'https:';
+      let pool = pools.get(url.origin);
+      if (!pool) {
+        // WHATWG URL keeps IPv6 hosts in brackets; sockets want them bare.
+        const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+        pool = new Http1Pool({ tls, hostname, port: Number(url.port || (tls ? 443 : 80)) });
+        pools.set(url.origin, pool);
+      }
+      const head =
+        `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n` +
+        'user-agent: parlor-review\r\ncontent-type: application/json\r\ncontent-length: ';
+      this.routes.set(arn, { url: target.url, pool, head, key: target.secret === undefined ? undefined : createSecretKey(Buffer.from(target.secret, 'utf8')) });
+    }
   }
 
   /** True when `functionArn` is reviewed by a webhook here. */
   handles(functionArn: string): boolean {
-    return this.targets.has(functionArn);
+    return this.routes.has(functionArn);
   }
 
   async invoke(functionArn: string, request: ReviewRequest, signal: AbortSignal): Promise<string> {
-    const target = this.targets.get(functionArn);
-    if (!target) throw new Error(`no webhook configured for ${functionArn}`);
+    const route = this.routes.get(functionArn);
+    if (!route) throw new Error(`no webhook configured for ${functionArn}`);
     const body = JSON.stringify(request);
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      'user-agent': 'parlor-review',
-    };
-    if (target.secret !== undefined) {
-      headers[SIGNATURE_HEADER] = signatureHeader(target.secret, Math.floor(this.now() / 1000), body);
-    }
-    const { status, text } = await this.post(this.urls.get(functionArn)!, headers, body, signal);
+    const signature = route.key === undefined ? '' : `${SIGNATURE_HEADER}: ${signatureHeader(route.key, Math.floor(this.now() / 1000), body)}\r\n`;
+    const wire = `${route.head}${Buffer.byteLength(body)}\r\n${signature}\r\n${body}`;
+    const { status, text } = await route.pool.request(wire, signal);
     // Redirects are not followed: like any other non-2xx they are a failure.
-    if (status < 200 || status > 299) throw new Error(`webhook ${target.url} answered HTTP ${status}: ${text.slice(0, 200)}`);
+    if (status < 200 || status > 299) throw new Error(`webhook ${route.url} answered HTTP ${status}: ${text.slice(0, 200)}`);
     return text;
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-  }
-
-  private post(url: URL, headers: Record<string, string | number>, body: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
-    const https = url.protocol === 'https:';
-    const send = https ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, { method: 'POST', headers, agent: https ? this.httpsAgent : this.httpAgent, signal }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`webhook answer over ${MAX_ANSWER_BYTES} bytes`));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-        res.on('close', () => {
-          if (!res.complete) reject(new Error('webhook connection closed mid-answer'));
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    for (const route of this.routes.values()) route.pool.close();
   }
 }

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ChatSession } from '../chat/chat-session.js';
 import type { ChatConnection, WireFrame } from '../chat/connection.js';
+import { atTurnEnd } from '../lib/turn-end.js';
 
 /** Connections with queued frames; flushed once per event-loop turn. */
 export class Outbox {
@@ -29,7 +30,7 @@ export class Outbox {
     this.#dirty.push(connection);
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(this.flush);
+      atTurnEnd('fan-out', this.flush);
     }
   }
 

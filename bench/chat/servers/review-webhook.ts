@@ -8,6 +8,14 @@ import type { AddressInfo } from 'node:net';
 
 const ANSWER = Buffer.from('{"ReviewResult":"ALLOW"}');
 let reviews = 0;
+// Longest gap between 5 ms ticks (ms): a stalled handler shows up as review timeouts in Parlor.
+let worstLag = 0;
+let last = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  worstLag = Math.max(worstLag, now - last - 5);
+  last = now;
+}, 5).unref();
 
 const server = createServer((req, res) => {
   req.on('data', () => undefined);
@@ -19,6 +27,6 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
 process.on('SIGTERM', () => {
-  console.log(JSON.stringify({ reviews }));
+  console.error(JSON.stringify({ reviews, worstLagMs: Math.round(worstLag) }));
   process.exit(0);
 });

@@ -1,0 +1,76 @@
+/**
+ * A room's delivery hold: while reviews of the room's messages are in flight on this node, the
+ * room's outgoing frames wait, so that the answers to reviews sent together reach subscribers
+ * together (one write per subscriber) instead of one event-loop turn (and one write) each.
+ * In a busy room it also keeps the answers from waiting behind a whole fan-out flush: the
+ * flush starts once the answers are in, not before they are read.
+ *
+ * Contract: frames keep their order; a frame waits at most HOLD_MS milliseconds; the hold
+ * concerns one room only (other rooms never wait for it). Frames that end sessions (disconnect,
+ * room deleted) release the hold first, so a closing connection gets everything before them.
+ */
+import type { WireFrame } from './connection.js';
+
+/** Longest a frame waits for the room's other reviews, in milliseconds. An instant webhook answers in well under one. */
+export const HOLD_MS = 2;
+
+export interface Recipient {
+  readonly connection: { send(frame: WireFrame): void };
+}
+
+export class DeliveryHold {
+  /** Reviews of this room's messages started here and not yet settled. */
+  #reviewing = 0;
+  #held: WireFrame[] | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly recipients: Iterable<Recipient>) {}
+
+  reviewStarted(): void {
+    this.#reviewing++;
+  }
+
+  /** Call once per reviewStarted, whatever the outcome, before publishing the result. */
+  reviewSettled(): void {
+    this.#reviewing--;
+    if (this.#reviewing === 0) this.release();
+  }
+
+  /** Sends `frame` to every recipient now, or after the frames held before it. */
+  deliver(frame: WireFrame): void {
+    if (this.#held !== undefined) {
+      this.#held.push(frame);
+    } else if (this.#reviewing > 0) {
+      this.#held = [frame];
+      this.#timer = setTimeout(this.release, HOLD_MS);
+      this.#timer.unref();
+    } else {
+      for (const recipient of this.recipients) recipient.connection.send(frame);
+    }
+  }
+
+  /** Sends the held frames, then `frame`, at once (for frames after which sessions end). */
+  deliverNow(frame: WireFrame): void {
+    this.release();
+    for (const recipient of this.recipients) recipient.connection.send(frame);
+  }
+
+  /** Sends the held frames, in order. */
+  readonly release = (): void => {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const recipient of this.recipients) {
+      for (const frame of held) recipient.connection.send(frame);
+    }
+  };
+
+  /** Drops held frames and the timer (the room is gone). */
+  discard(): void {
+    this.#held = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

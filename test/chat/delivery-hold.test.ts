@@ -1,0 +1,65 @@
+/** The room's delivery hold: frames wait for the room's reviews in flight, in order, and never longer than HOLD_MS. */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, test } from 'node:test';
+import { DeliveryHold, HOLD_MS } from '../../src/chat/delivery-hold.js';
+
+const frame = (text: string): Uint8Array => Buffer.from(text);
+
+function recipients(n: number): { got: string[][]; list: { connection: { send(f: Uint8Array): void } }[] } {
+  const got = Array.from({ length: n }, () => [] as string[]);
+  return { got, list: got.map((into) => ({ connection: { send: (f: Uint8Array) => void into.push(Buffer.from(f).toString()) } })) };
+}
+
+describe('DeliveryHold', () => {
+  test('without reviews in flight a frame goes out at once', () => {
+    const r = recipients(2);
+    new DeliveryHold(r.list).deliver(frame('a'));
+    assert.deepEqual(r.got, [['a'], ['a']]);
+  });
+
+  test('frames wait while a review is in flight and leave, in order, when the last one settles', () => {
+    const r = recipients(2);
+    const hold = new DeliveryHold(r.list);
+    hold.reviewStarted();
+    hold.reviewStarted();
+    hold.deliver(frame('1'));
+    hold.reviewSettled();
+    hold.deliver(frame('2'));
+    assert.deepEqual(r.got, [[], []], 'one review is still in flight');
+    hold.reviewSettled();
+    assert.deepEqual(r.got, [['1', '2'], ['1', '2']]);
+    hold.deliver(frame('3'));
+    assert.deepEqual(r.got[0], ['1', '2', '3']);
+  });
+
+  test('a review that never settles holds frames no longer than HOLD_MS', async () => {
+    const r = recipients(1);
+    const hold = new DeliveryHold(r.list);
+    hold.reviewStarted();
+    hold.deliver(frame('x'));
+    assert.deepEqual(r.got[0], []);
+    await sleep(HOLD_MS + 20);
+    assert.deepEqual(r.got[0], ['x']);
+    hold.discard();
+  });
+
+  test('deliverNow sends what was held first (a frame after which sessions end)', () => {
+    const r = recipients(1);
+    const hold = new DeliveryHold(r.list);
+    hold.reviewStarted();
+    hold.deliver(frame('held'));
+    hold.deliverNow(frame('bye'));
+    assert.deepEqual(r.got[0], ['held', 'bye']);
+  });
+
+  test('discard drops held frames', async () => {
+    const r = recipients(1);
+    const hold = new DeliveryHold(r.list);
+    hold.reviewStarted();
+    hold.deliver(frame('gone'));
+    hold.discard();
+    await sleep(HOLD_MS + 20);
+    assert.deepEqual(r.got[0], []);
+  });
+});
