@@ -39,8 +39,11 @@ export function profileChild(role: ChildRole, dir: string): void {
   profiled = { role, dir };
 }
 
-/** Starts `node ...args` on CPU `core` when taskset works, else unpinned. */
-export function spawnNode(role: ChildRole, core: number, args: readonly string[], options: SpawnOptions): ChildProcess {
+/**
+ * Starts `node ...args` on CPU `core` when taskset works, else unpinned. `boost`: nice levels
+ * above the other children (when priorities are set at all).
+ */
+export function spawnNode(role: ChildRole, core: number, args: readonly string[], options: SpawnOptions, boost = 0): ChildProcess {
   const nodeArgs = profiled?.role === role ? ['--cpu-prof', '--cpu-prof-dir', profiled.dir, ...args] : [...args];
   const detachedOptions: SpawnOptions = { ...options, detached: true };
   const child = TASKSET_AVAILABLE
@@ -51,9 +54,10 @@ export function spawnNode(role: ChildRole, core: number, args: readonly string[]
     running.add(child);
     child.once('exit', () => running.delete(child));
     if (childNice !== 0) {
-      setPriority(pid, childNice);
+      const nice = Math.max(-20, childNice - boost);
+      setPriority(pid, nice);
       try {
-        writeFileSync(`/proc/${pid}/autogroup`, String(childNice));
+        writeFileSync(`/proc/${pid}/autogroup`, String(nice));
       } catch {
         // No autogroup support: the per-process nice value is all there is.
       }

@@ -11,7 +11,7 @@ import {
   type ChatTokenCapability,
   type DestinationConfiguration,
 } from '@aws-sdk/client-ivschat';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { countChatLogRecords } from './chat-log-count.js';
 import { tmpdir } from 'node:os';
@@ -55,9 +55,23 @@ export function setParlorRoot(dir: string): void {
   parlorRoot = dir;
 }
 
-function startChild(args: readonly string[], cwd = process.cwd()): ChildProcess {
+/**
+ * Parlor runs as `npm start` runs it: the tsc build in dist/ (built here once per run, in the
+ * Parlor root), not through tsx, whose transform adds work of its own (names kept on every
+ * closure, module hooks). The reference servers run through tsx.
+ */
+let built: string | undefined;
+function buildParlor(): void {
+  if (built === parlorRoot) return;
+  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: parlorRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`building Parlor in ${parlorRoot} failed`);
+  built = parlorRoot;
+}
+
+/** `BENCH_SERVER_NODE_FLAGS` (e.g. `--trace-gc`) go to every server child's node. */
+function startChild(args: readonly string[], cwd = process.cwd(), transpile = true): ChildProcess {
   const extra = process.env.BENCH_SERVER_NODE_FLAGS ? process.env.BENCH_SERVER_NODE_FLAGS.split(' ') : [];
-  return spawnNode('server', SERVER_CORE, [...extra, '--import', 'tsx', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnNode('server', SERVER_CORE, [...extra, ...(transpile ? ['--import', 'tsx'] : []), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Keeps reading a child's output after it is ready (a full pipe would block it), echoing errors. */
@@ -100,7 +114,8 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
 
 async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
-  const child = startChild(['src/main.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot);
+  buildParlor();
+  const child = startChild(['dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot, false);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({

@@ -5,10 +5,12 @@
  * In a busy room it also keeps the answers from waiting behind a whole fan-out flush: the
  * flush starts once the answers are in, not before they are read.
  *
- * Contract: frames keep their order; a frame waits at most HOLD_MS milliseconds; the hold
+ * Contract: frames keep their order; a frame waits at most HOLD_MS milliseconds (and leaves
+ * at the end of the turn in which the room's last review in flight settled); the hold
  * concerns one room only (other rooms never wait for it). Frames that end sessions (disconnect,
  * room deleted) release the hold first, so a closing connection gets everything before them.
  */
+import { atTurnEnd } from '../lib/turn-end.js';
 import type { WireFrame } from './connection.js';
 
 /** Longest a frame waits for the room's other reviews, in milliseconds. An instant webhook answers in well under one. */
@@ -23,6 +25,7 @@ export class DeliveryHold {
   #reviewing = 0;
   #held: WireFrame[] | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #releaseQueued = false;
 
   constructor(private readonly recipients: Iterable<Recipient>) {}
 
@@ -33,8 +36,18 @@ export class DeliveryHold {
   /** Call once per reviewStarted, whatever the outcome, before publishing the result. */
   reviewSettled(): void {
     this.#reviewing--;
-    if (this.#reviewing === 0) this.release();
+    if (this.#reviewing === 0 && this.#held !== undefined && !this.#releaseQueued) {
+      // Decided at the end of the turn: a review started later in this turn (a message read
+      // after this answer) keeps the frames for the same write as its own answer.
+      this.#releaseQueued = true;
+      atTurnEnd('holds', this.#releaseIfQuiet);
+    }
   }
+
+  readonly #releaseIfQuiet = (): void => {
+    this.#releaseQueued = false;
+    if (this.#reviewing === 0) this.release();
+  };
 
   /** Sends `frame` to every recipient now, or after the frames held before it. */
   deliver(frame: WireFrame): void {

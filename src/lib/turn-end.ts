@@ -1,20 +1,30 @@
 /**
  * End-of-turn batching: work queued while the event loop handles one turn's I/O runs once,
  * together, in that turn's check phase (setImmediate), so many small writes become one per
- * socket. Stages run in order: outbound requests (reviews) first, then fan-out writes, so a
- * review request never waits behind a large fan-out flush (its answer can then arrive while
- * the flush runs).
+ * socket. Stages run in order, each after the previous one finished:
+ *
+ * 1. `requests` — outbound requests (reviews), so they never wait behind a large fan-out flush
+ *    and their answers can arrive while it runs;
+ * 2. `holds` — rooms decide whether their held frames go now (delivery-hold.ts);
+ * 3. `fan-out` — each connection's queued frames are written.
+ *
+ * A task queued for a later stage while an earlier one runs still runs in this batch; one
+ * queued for the stage that is running, or an earlier one, runs at the end of the next turn.
  */
-export type Stage = 'requests' | 'fan-out';
+export type Stage = 'requests' | 'holds' | 'fan-out';
 
 type Task = () => void;
 
-const queued: Record<Stage, Task[]> = { requests: [], 'fan-out': [] };
+const STAGES: readonly Stage[] = ['requests', 'holds', 'fan-out'];
+const queued: Record<Stage, Task[]> = { requests: [], holds: [], 'fan-out': [] };
 let scheduled = false;
+/** The stage running now (-1: none). */
+let running = -1;
 
 /** Runs `task` once at the end of the current turn, in its stage's order. */
 export function atTurnEnd(stage: Stage, task: Task): void {
   queued[stage].push(task);
+  if (STAGES.indexOf(stage) > running && running >= 0) return;
   if (!scheduled) {
     scheduled = true;
     setImmediate(runTurnEnd);
@@ -23,11 +33,14 @@ export function atTurnEnd(stage: Stage, task: Task): void {
 
 function runTurnEnd(): void {
   scheduled = false;
-  const requests = queued.requests;
-  const fanOut = queued['fan-out'];
-  queued.requests = [];
-  queued['fan-out'] = [];
-  // Tasks queued while these run go to the next turn's batch.
-  for (const task of requests) task();
-  for (const task of fanOut) task();
+  try {
+    for (running = 0; running < STAGES.length; running++) {
+      const stage = STAGES[running]!;
+      const tasks = queued[stage];
+      queued[stage] = [];
+      for (const task of tasks) task();
+    }
+  } finally {
+    running = -1;
+  }
 }

@@ -8,7 +8,7 @@
  * nothing queues.
  */
 import type { ReviewHandler } from '../domain/room.js';
-import type { MessageReviewer } from './message-reviewer.js';
+import { ReviewCancellation, type MessageReviewer } from './message-reviewer.js';
 import { judgeAnswer } from './review-answer.js';
 import type { ReviewDecision, ReviewGate, ReviewRequest } from './review-gate.js';
 import { ReviewMetrics, type FallbackReason, type ReviewOutcome } from './review-metrics.js';
@@ -35,11 +35,6 @@ export interface HandlerReviewGateOptions {
 }
 
 class ReviewTimeout extends Error {}
-
-/** Rejects when `signal` aborts; never resolves. */
-function onAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
 
 export class HandlerReviewGate implements ReviewGate {
   private readonly inFlight = new Map<string, number>();
@@ -69,22 +64,13 @@ export class HandlerReviewGate implements ReviewGate {
     if (busy >= this.maxInFlight) return fallback('overload', `${busy} reviews already in flight`);
     this.inFlight.set(uri, busy + 1);
 
-    const controller = new AbortController();
-    // The deadline is on the handler's time, not on Parlor's: when it passes while this event
-    // loop was busy, the answer may be waiting unread, so let this turn's I/O be read first.
-    const expire = (): void => controller.abort(new ReviewTimeout('review deadline passed'));
-    const timer = setTimeout(() => setImmediate(expire), this.options.timeoutMs);
+    const cancellation = new ReviewCancellation();
     let raw: string;
     try {
-      // Wrapped so a reviewer that throws synchronously still releases its slot.
-      const invoke = async () => this.options.reviewer.invoke(uri, request, controller.signal);
-      const call = invoke().finally(() => this.release(uri));
-      raw = await Promise.race([call, onAbort(controller.signal)]);
+      raw = await this.call(uri, request, cancellation);
     } catch (err) {
-      const reason = controller.signal.aborted ? 'timeout' : 'error';
+      const reason = cancellation.reason !== undefined ? 'timeout' : 'error';
       return fallback(reason, err instanceof Error ? err.message : String(err));
-    } finally {
-      clearTimeout(timer);
     }
 
     const verdict = judgeAnswer(raw, request, maximumMessageLength);
@@ -99,6 +85,46 @@ export class HandlerReviewGate implements ReviewGate {
           verdict.rewritten ? 'rewritten' : 'allowed',
         );
     }
+  }
+
+  /**
+   * The handler's answer, or a rejection at the deadline (the call is then cancelled; its slot
+   * is released only when it really settles).
+   */
+  private call(uri: string, request: ReviewRequest, cancellation: ReviewCancellation): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      let settled = false;
+      // The deadline is on the handler's time, not on Parlor's: when it passes while this event
+      // loop was busy, the answer may be waiting unread, so let this turn's I/O be read first.
+      const expire = (): void => {
+        if (settled) return;
+        settled = true;
+        const timeout = new ReviewTimeout('review deadline passed');
+        cancellation.cancel(timeout);
+        reject(timeout);
+      };
+      const timer = setTimeout(() => setImmediate(expire), this.options.timeoutMs);
+      let invocation: Promise<string>;
+      try {
+        invocation = this.options.reviewer.invoke(uri, request, cancellation);
+      } catch (err) {
+        invocation = Promise.reject(err);
+      }
+      invocation.then(
+        (text) => {
+          clearTimeout(timer);
+          settled = true;
+          resolve(text);
+          this.release(uri);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          settled = true;
+          reject(err);
+          this.release(uri);
+        },
+      );
+    });
   }
 
   private readonly lastLogged = new Map<string, { at: number; suppressed: number }>();

@@ -11,6 +11,7 @@
  */
 import { atTurnEnd } from '../lib/turn-end.js';
 import { Http1Connection, settle, type Exchange, type HttpAnswer, type Origin } from './http1-connection.js';
+import type { Cancellation } from './message-reviewer.js';
 
 /** Requests queued this close together (milliseconds) share a connection. */
 export const PIPELINE_WINDOW_MS = 1;
@@ -35,30 +36,14 @@ export class Http1Pool {
   /**
    * Sends `wire` (a complete request) and resolves its answer. Rejects when the connection
    * fails before the answer (after one more try on a fresh connection when no byte of the
-   * answer had arrived: the handler may then see the request twice) or when `signal` aborts.
+   * answer had arrived: the handler may then see the request twice) or when `cancellation` fires.
    */
-  request(wire: string, signal: AbortSignal): Promise<HttpAnswer> {
+  request(wire: string, cancellation: Cancellation): Promise<HttpAnswer> {
     if (this.#closed) return Promise.reject(new Error('webhook client closed'));
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (cancellation.reason !== undefined) return Promise.reject(cancellation.reason);
     return new Promise<HttpAnswer>((resolve, reject) => {
-      const onAbort = (): void => this.#abandon(exchange, signal.reason as Error);
-      const exchange: Exchange = {
-        wire,
-        sentAt: 0,
-        answered: false,
-        retried: false,
-        settled: false,
-        via: undefined,
-        resolve: (answer) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(answer);
-        },
-        reject: (err) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      const exchange: Exchange = { wire, sentAt: 0, answered: false, retried: false, settled: false, via: undefined, resolve, reject };
+      cancellation.onCancel((reason) => this.#abandon(exchange, reason));
       this.#dispatch(exchange);
     });
   }

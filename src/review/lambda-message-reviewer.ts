@@ -5,7 +5,7 @@
  * region is the function ARN's, so a client is kept per region.
  */
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
-import type { MessageReviewer } from './message-reviewer.js';
+import { abortSignalOf, type Cancellation, type MessageReviewer } from './message-reviewer.js';
 import type { ReviewRequest } from './review-gate.js';
 
 /** `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` → region. */
@@ -21,18 +21,21 @@ export class LambdaMessageReviewer implements MessageReviewer {
   /** `overrides` (tests, embedding) are laid over Parlor's choices; the SDK chain fills the rest. */
   constructor(private readonly overrides: Omit<LambdaClientConfig, 'region'> = {}) {}
 
-  async invoke(functionArn: string, request: ReviewRequest, signal: AbortSignal): Promise<string> {
-    const output = await this.client(regionOf(functionArn)).send(
-      new InvokeCommand({
-        FunctionName: functionArn,
-        InvocationType: 'RequestResponse',
-        Payload: Buffer.from(JSON.stringify(request)),
-      }),
-      // The SDK's requestTimeout alone does not abort (SPEC §5); the signal does.
-      { abortSignal: signal },
-    );
-    // The SDK settles with a plain rejection on abort in most paths; make sure a late answer
-    // after the deadline never counts.
+  async invoke(functionArn: string, request: ReviewRequest, cancellation: Cancellation): Promise<string> {
+    const signal = abortSignalOf(cancellation);
+    const output = await this.client(regionOf(functionArn))
+      .send(
+        new InvokeCommand({
+          FunctionName: functionArn,
+          InvocationType: 'RequestResponse',
+          Payload: Buffer.from(JSON.stringify(request)),
+        }),
+        // The SDK's requestTimeout alone does not abort (SPEC §5); the signal does.
+        { abortSignal: signal },
+      )
+      // The SDK rejects with its own AbortError; the caller's reason is the one to report.
+      .catch((err: unknown) => Promise.reject(cancellation.reason ?? err));
+    // Make sure a late answer after the deadline never counts.
     signal.throwIfAborted();
     if (output.FunctionError) {
       const detail = output.Payload ? output.Payload.transformToString().slice(0, 200) : '';

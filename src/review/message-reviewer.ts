@@ -11,11 +11,51 @@ export interface MessageReviewer {
    * `functionArn` and resolves the handler's answer body as text, unparsed.
    *
    * Rejects when the handler could not give an answer: transport failure, a non-success
-   * status, a Lambda function error, or `signal` aborting (then promptly, with the signal's
-   * reason). Never retries: one message is one invocation.
+   * status, a Lambda function error, or `cancellation` firing (then promptly, with its
+   * reason). Never retries a call the handler may have answered: one message is one invocation.
    */
-  invoke(functionArn: string, request: ReviewRequest, signal: AbortSignal): Promise<string>;
+  invoke(functionArn: string, request: ReviewRequest, cancellation: Cancellation): Promise<string>;
 
   /** Releases connections; later `invoke` calls may fail. */
   close(): void;
+}
+
+/**
+ * How the gate tells a reviewer it stopped waiting. An AbortSignal would do, but creating one
+ * and listening to it cost about a tenth of a review's CPU (docs/benchmarks.md).
+ */
+export interface Cancellation {
+  /** The reason, once the caller stopped waiting; undefined until then. */
+  readonly reason: Error | undefined;
+  /** Runs `listener` once when the caller stops waiting (at once if it already has). One listener per call. */
+  onCancel(listener: (reason: Error) => void): void;
+}
+
+/** A Cancellation its owner fires. */
+export class ReviewCancellation implements Cancellation {
+  reason: Error | undefined;
+  #listener: ((reason: Error) => void) | undefined;
+
+  onCancel(listener: (reason: Error) => void): void {
+    if (this.reason !== undefined) listener(this.reason);
+    else this.#listener = listener;
+  }
+
+  cancel(reason: Error): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    const listener = this.#listener;
+    this.#listener = undefined;
+    listener?.(reason);
+  }
+}
+
+/** For calls nobody gives up on. */
+export const NEVER_CANCELLED: Cancellation = { reason: undefined, onCancel: () => undefined };
+
+/** An AbortSignal that aborts when `cancellation` fires (for APIs that take one). */
+export function abortSignalOf(cancellation: Cancellation): AbortSignal {
+  const controller = new AbortController();
+  cancellation.onCancel((reason) => controller.abort(reason));
+  return controller.signal;
 }

@@ -6,7 +6,7 @@
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { Http1Pool } from './http1-pool.js';
-import type { MessageReviewer } from './message-reviewer.js';
+import type { Cancellation, MessageReviewer } from './message-reviewer.js';
 import type { ReviewRequest } from './review-gate.js';
 
 export interface WebhookTarget {
@@ -67,13 +67,13 @@ export class WebhookMessageReviewer implements MessageReviewer {
     return this.routes.has(functionArn);
   }
 
-  async invoke(functionArn: string, request: ReviewRequest, signal: AbortSignal): Promise<string> {
+  async invoke(functionArn: string, request: ReviewRequest, cancellation: Cancellation): Promise<string> {
     const route = this.routes.get(functionArn);
     if (!route) throw new Error(`no webhook configured for ${functionArn}`);
     const body = JSON.stringify(request);
     const signature = route.key === undefined ? '' : `${SIGNATURE_HEADER}: ${signatureHeader(route.key, Math.floor(this.now() / 1000), body)}\r\n`;
     const wire = `${route.head}${Buffer.byteLength(body)}\r\n${signature}\r\n${body}`;
-    const { status, text } = await route.pool.request(wire, signal);
+    const { status, text } = await route.pool.request(wire, cancellation);
     // Redirects are not followed: like any other non-2xx they are a failure.
     if (status < 200 || status > 299) throw new Error(`webhook ${route.url} answered HTTP ${status}: ${text.slice(0, 200)}`);
     return text;

@@ -1,6 +1,6 @@
 /** The room's delivery hold: frames wait for the room's reviews in flight, in order, and never longer than HOLD_MS. */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { DeliveryHold, HOLD_MS } from '../../src/chat/delivery-hold.js';
 
@@ -18,7 +18,7 @@ describe('DeliveryHold', () => {
     assert.deepEqual(r.got, [['a'], ['a']]);
   });
 
-  test('frames wait while a review is in flight and leave, in order, when the last one settles', () => {
+  test('frames wait while a review is in flight and leave, in order, at the end of the turn in which the last one settled', async () => {
     const r = recipients(2);
     const hold = new DeliveryHold(r.list);
     hold.reviewStarted();
@@ -28,9 +28,27 @@ describe('DeliveryHold', () => {
     hold.deliver(frame('2'));
     assert.deepEqual(r.got, [[], []], 'one review is still in flight');
     hold.reviewSettled();
-    assert.deepEqual(r.got, [['1', '2'], ['1', '2']]);
     hold.deliver(frame('3'));
-    assert.deepEqual(r.got[0], ['1', '2', '3']);
+    assert.deepEqual(r.got, [[], []], 'not before the end of the turn');
+    await nextTurn();
+    assert.deepEqual(r.got, [['1', '2', '3'], ['1', '2', '3']]);
+    hold.deliver(frame('4'));
+    assert.deepEqual(r.got[0], ['1', '2', '3', '4'], 'nothing in flight: at once');
+  });
+
+  test('a review started later in the same turn keeps the frames for its own answer', async () => {
+    const r = recipients(1);
+    const hold = new DeliveryHold(r.list);
+    hold.reviewStarted();
+    hold.deliver(frame('a'));
+    hold.reviewSettled();
+    hold.reviewStarted();
+    await nextTurn();
+    assert.deepEqual(r.got[0], [], 'still held: another review is in flight');
+    hold.reviewSettled();
+    hold.deliver(frame('b'));
+    await nextTurn();
+    assert.deepEqual(r.got[0], ['a', 'b']);
   });
 
   test('a review that never settles holds frames no longer than HOLD_MS', async () => {

@@ -3,9 +3,8 @@
  * message-reviewer.test.ts). The handler side is the fake in test/helpers/review-handlers.ts.
  */
 import assert from 'node:assert/strict';
-import { setMaxListeners } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import type { MessageReviewer } from '../../src/review/message-reviewer.js';
+import { NEVER_CANCELLED, ReviewCancellation, type MessageReviewer } from '../../src/review/message-reviewer.js';
 import type { ReviewRequest } from '../../src/review/review-gate.js';
 import { allow, deny, startFakeHandlers, within, type FakeHandlers } from '../helpers/review-handlers.js';
 
@@ -23,7 +22,7 @@ export const SAMPLE_REQUEST: ReviewRequest = {
   Sender: { UserId: 'user-1', Attributes: { displayName: 'Ada' }, Ip: '127.0.0.1' },
 };
 
-const never = (): AbortSignal => new AbortController().signal;
+const never = () => NEVER_CANCELLED;
 
 export function messageReviewerContract(implementation: string, setup: (fake: FakeHandlers) => ReviewerUnderTest): void {
   describe(`MessageReviewer contract: ${implementation}`, () => {
@@ -77,33 +76,34 @@ export function messageReviewerContract(implementation: string, setup: (fake: Fa
       await assert.rejects(subject.reviewer.invoke(subject.arnFor('nobody-home'), SAMPLE_REQUEST, never()));
     });
 
-    test('an abort rejects promptly and hangs up on the handler', async () => {
+    test('a cancellation rejects promptly and hangs up on the handler', async () => {
       fake.on('slow', () => ({ kind: 'slow', ms: 30_000, then: allow() }));
-      const controller = new AbortController();
+      const controller = new ReviewCancellation();
       const before = fake.calls.length;
-      const pending = subject.reviewer.invoke(subject.arnFor('slow'), SAMPLE_REQUEST, controller.signal);
+      const pending = subject.reviewer.invoke(subject.arnFor('slow'), SAMPLE_REQUEST, controller);
       pending.catch(() => undefined);
       await fake.waitForCalls(before + 1);
       const abortedAt = performance.now();
-      controller.abort(new Error('deadline'));
-      await within(assert.rejects(pending), 1000, 'rejection after abort');
-      assert.ok(performance.now() - abortedAt < 500, 'settles soon after the abort');
+      controller.cancel(new Error('deadline'));
+      await within(assert.rejects(pending, /deadline/), 1000, 'rejection after the cancellation');
+      assert.ok(performance.now() - abortedAt < 500, 'settles soon after the cancellation');
       await within(fake.calls[before]!.hungUp, 2000, 'handler sees the caller hang up');
     });
 
-    test('a signal aborted beforehand rejects without a successful answer', async () => {
+    test('a call cancelled beforehand rejects without a successful answer', async () => {
       fake.on('payload', () => allow());
-      await assert.rejects(subject.reviewer.invoke(subject.arnFor('payload'), SAMPLE_REQUEST, AbortSignal.abort()));
+      const cancelled = new ReviewCancellation();
+      cancelled.cancel(new Error('gave up'));
+      await assert.rejects(subject.reviewer.invoke(subject.arnFor('payload'), SAMPLE_REQUEST, cancelled));
     });
 
     test('concurrent invocations of a slow handler do not hold up another handler', async () => {
       fake.on('sluggish', () => ({ kind: 'slow', ms: 30_000, then: allow() }));
       fake.on('quick', () => allow('quick'));
-      const controller = new AbortController();
-      setMaxListeners(100, controller.signal);
+      const cancellations = Array.from({ length: 60 }, () => new ReviewCancellation());
       const before = fake.calls.length;
-      const stuck = Array.from({ length: 60 }, () => {
-        const p = subject.reviewer.invoke(subject.arnFor('sluggish'), SAMPLE_REQUEST, controller.signal);
+      const stuck = cancellations.map((cancellation) => {
+        const p = subject.reviewer.invoke(subject.arnFor('sluggish'), SAMPLE_REQUEST, cancellation);
         p.catch(() => undefined);
         return p;
       });
@@ -112,7 +112,7 @@ export function messageReviewerContract(implementation: string, setup: (fake: Fa
         const raw = await within(subject.reviewer.invoke(subject.arnFor('quick'), SAMPLE_REQUEST, never()), 2000, 'quick handler');
         assert.deepEqual(JSON.parse(raw), { ReviewResult: 'ALLOW', Content: 'quick' });
       } finally {
-        controller.abort();
+        for (const cancellation of cancellations) cancellation.cancel(new Error('test over'));
         await Promise.allSettled(stuck);
       }
     });

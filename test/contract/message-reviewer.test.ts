@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { LambdaMessageReviewer } from '../../src/review/lambda-message-reviewer.js';
+import { NEVER_CANCELLED } from '../../src/review/message-reviewer.js';
 import { MAX_ANSWER_BYTES, SIGNATURE_HEADER, WebhookMessageReviewer, type WebhookTarget } from '../../src/review/webhook-message-reviewer.js';
 import { allow, startFakeHandlers, type FakeHandlers } from '../helpers/review-handlers.js';
 import { messageReviewerContract, SAMPLE_REQUEST } from './message-reviewer.contract.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-const never = (): AbortSignal => new AbortController().signal;
+const never = () => NEVER_CANCELLED;
 
 messageReviewerContract('lambda (Invoke API)', (fake) => ({
   reviewer: new LambdaMessageReviewer({ endpoint: fake.url, credentials: CREDENTIALS }),

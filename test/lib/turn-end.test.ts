@@ -4,16 +4,21 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { test } from 'node:test';
 import { atTurnEnd } from '../../src/lib/turn-end.js';
 
-test('tasks run at the end of the turn, requests first, each once; tasks queued meanwhile wait for the next turn', async () => {
+test('tasks run at the end of the turn, stage by stage, each once', async () => {
   const ran: string[] = [];
   atTurnEnd('fan-out', () => {
     ran.push('fan-out');
     atTurnEnd('requests', () => ran.push('late request'));
+    atTurnEnd('fan-out', () => ran.push('late fan-out'));
+  });
+  atTurnEnd('holds', () => {
+    ran.push('hold');
+    atTurnEnd('fan-out', () => ran.push('fan-out queued by a hold'));
   });
   atTurnEnd('requests', () => ran.push('request'));
   assert.deepEqual(ran, [], 'nothing runs synchronously');
   await nextTurn();
-  assert.deepEqual(ran, ['request', 'fan-out']);
+  assert.deepEqual(ran, ['request', 'hold', 'fan-out', 'fan-out queued by a hold'], 'a later stage queued meanwhile runs in the same batch');
   await nextTurn();
-  assert.deepEqual(ran, ['request', 'fan-out', 'late request']);
+  assert.deepEqual(ran.slice(4), ['late request', 'late fan-out'], 'the running or an earlier stage waits for the next turn');
 });

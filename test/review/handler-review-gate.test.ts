@@ -7,20 +7,20 @@ import { describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import type { FallbackResult, ReviewHandler } from '../../src/domain/room.js';
 import { HandlerReviewGate } from '../../src/review/handler-review-gate.js';
-import type { MessageReviewer } from '../../src/review/message-reviewer.js';
+import type { Cancellation, MessageReviewer } from '../../src/review/message-reviewer.js';
 import type { ReviewRequest } from '../../src/review/review-gate.js';
 import { ReviewMetrics } from '../../src/review/review-metrics.js';
 import { SAMPLE_REQUEST } from '../contract/message-reviewer.contract.js';
 import { within } from '../helpers/review-handlers.js';
 
-type Script = (arn: string, request: ReviewRequest, signal: AbortSignal) => Promise<string>;
+type Script = (arn: string, request: ReviewRequest, cancellation: Cancellation) => Promise<string>;
 
 class ScriptedReviewer implements MessageReviewer {
-  readonly signals: AbortSignal[] = [];
+  readonly calls: Cancellation[] = [];
   constructor(public script: Script) {}
-  invoke(arn: string, request: ReviewRequest, signal: AbortSignal): Promise<string> {
-    this.signals.push(signal);
-    return this.script(arn, request, signal);
+  invoke(arn: string, request: ReviewRequest, cancellation: Cancellation): Promise<string> {
+    this.calls.push(cancellation);
+    return this.script(arn, request, cancellation);
   }
   close(): void {}
 }
@@ -134,7 +134,7 @@ describe('deadline and failures', () => {
       const took = performance.now() - started;
       assert.deepEqual(decision, fallbackResult === 'ALLOW' ? ORIGINAL : { kind: 'deny' });
       assert.ok(took >= 45, `not before the deadline (${took.toFixed(1)} ms)`);
-      assert.ok(reviewer.signals[0]!.aborted, 'the invocation was told to stop');
+      assert.ok(reviewer.calls[0]!.reason !== undefined, 'the invocation was told to stop');
       assert.equal(await count('fallback', 'timeout'), 1);
     });
 
@@ -179,12 +179,12 @@ describe('concurrency bound', () => {
     assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny' });
     assert.deepEqual(await gate.review(handler('ALLOW'), 500, SAMPLE_REQUEST), ORIGINAL);
     assert.ok(performance.now() - started < 100, 'no waiting for a slot');
-    assert.equal(reviewer.signals.length, 2, 'overflow never reaches the handler');
+    assert.equal(reviewer.calls.length, 2, 'overflow never reaches the handler');
     assert.equal(await count('fallback', 'overload'), 2);
 
     // Another handler has its own bound.
     const other = gate.review(handler('ALLOW', `${HANDLER_ARN}-other`), 500, SAMPLE_REQUEST);
-    assert.equal(reviewer.signals.length, 3);
+    assert.equal(reviewer.calls.length, 3);
 
     for (const r of release.splice(0)) r(JSON.stringify({ ReviewResult: 'DENY', Attributes: { Reason: 'late' } }));
     assert.deepEqual(await Promise.all([...held, other]), [
@@ -194,7 +194,7 @@ describe('concurrency bound', () => {
     ]);
     // Slots are free again.
     const again = gate.review(handler(), 500, SAMPLE_REQUEST);
-    assert.equal(reviewer.signals.length, 4);
+    assert.equal(reviewer.calls.length, 4);
     release.shift()!(JSON.stringify({ ReviewResult: 'ALLOW' }));
     assert.deepEqual(await again, ORIGINAL);
   });

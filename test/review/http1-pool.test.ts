@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MAX_ANSWER_BYTES } from '../../src/review/http1-connection.js';
 import { Http1Pool } from '../../src/review/http1-pool.js';
+import { NEVER_CANCELLED, ReviewCancellation } from '../../src/review/message-reviewer.js';
 
-const never = (): AbortSignal => new AbortController().signal;
+const never = () => NEVER_CANCELLED;
 
 /** A POST of `body` to `path` as the webhook reviewer writes it. */
 function post(path: string, body: string): string {
@@ -124,16 +125,18 @@ describe('Http1Pool', () => {
     assert.equal((await pool.request(post('/', 'next'), never())).text, 'echo:next');
   });
 
-  test('aborting rejects at once with the reason; a stalled connection is given up, later requests use another', async () => {
+  test('cancelling rejects at once with the reason; a stalled connection is given up, later requests use another', async () => {
     srv.routes.set('/stall', () => undefined);
-    const controller = new AbortController();
-    const stalled = pool.request(post('/stall', ''), controller.signal);
-    setTimeout(() => controller.abort(new Error('deadline')), 20);
+    const controller = new ReviewCancellation();
+    const stalled = pool.request(post('/stall', ''), controller);
+    setTimeout(() => controller.cancel(new Error('deadline')), 20);
     const t0 = performance.now();
     await assert.rejects(stalled, /deadline/);
     assert.ok(performance.now() - t0 < 500);
     assert.equal((await pool.request(post('/', 'later'), never())).text, 'echo:later');
-    await assert.rejects(pool.request(post('/', 'x'), AbortSignal.abort(new Error('before'))), /before/);
+    const cancelled = new ReviewCancellation();
+    cancelled.cancel(new Error('before'));
+    await assert.rejects(pool.request(post('/', 'x'), cancelled), /before/);
   });
 
   test('after close, requests fail', async () => {
