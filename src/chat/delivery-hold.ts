@@ -23,44 +23,65 @@ export interface Recipient {
 export class DeliveryHold {
   /** Reviews of this room's messages started here and not yet settled. */
   #reviewing = 0;
+  /** A review has run here: from then on frames leave at the end of the turn (see deliver). */
+  #reviewed = false;
   #held: WireFrame[] | undefined;
   #timer: NodeJS.Timeout | undefined;
   #releaseQueued = false;
 
-  constructor(private readonly recipients: Iterable<Recipient>) {}
+  /** `holdMs`: the longest wait (tests lengthen it to observe holding without racing the timer). */
+  constructor(
+    private readonly recipients: Iterable<Recipient>,
+    private readonly holdMs = HOLD_MS,
+  ) {}
 
   reviewStarted(): void {
     this.#reviewing++;
+    this.#reviewed = true;
   }
 
   /** Call once per reviewStarted, whatever the outcome, before publishing the result. */
   reviewSettled(): void {
     this.#reviewing--;
-    if (this.#reviewing === 0 && this.#held !== undefined && !this.#releaseQueued) {
-      // Decided at the end of the turn: a review started later in this turn (a message read
-      // after this answer) keeps the frames for the same write as its own answer.
-      this.#releaseQueued = true;
-      atTurnEnd('holds', this.#releaseIfQuiet);
+    if (this.#reviewing === 0 && this.#held !== undefined) this.#queueRelease();
+  }
+
+  /**
+   * Sends `frame` to every recipient: at once in a room that never had a review here; else at
+   * the end of the turn if no review is in flight then, or when the last one settles, or
+   * after HOLD_MS — in order with the frames held before it.
+   */
+  deliver(frame: WireFrame): void {
+    if (this.#held !== undefined) {
+      this.#held.push(frame);
+      return;
     }
+    if (!this.#reviewed) {
+      for (const recipient of this.recipients) recipient.connection.send(frame);
+      return;
+    }
+    this.#held = [frame];
+    // Released at the end of the turn in which the time is up, after that turn's I/O was
+    // read: after a long turn the timer is due before the answers that came meanwhile are read.
+    this.#timer = setTimeout(() => atTurnEnd('holds', this.release), this.holdMs);
+    this.#timer.unref();
+    if (this.#reviewing === 0) this.#queueRelease();
+  }
+
+  /**
+   * Decided at the end of the turn: a review started later in this turn (a message read after
+   * this answer) keeps the frames for the same write as its own answer.
+   */
+  #queueRelease(): void {
+    if (this.#releaseQueued) return;
+    this.#releaseQueued = true;
+    atTurnEnd('holds', this.#releaseIfQuiet);
   }
 
   readonly #releaseIfQuiet = (): void => {
     this.#releaseQueued = false;
     if (this.#reviewing === 0) this.release();
   };
-
-  /** Sends `frame` to every recipient now, or after the frames held before it. */
-  deliver(frame: WireFrame): void {
-    if (this.#held !== undefined) {
-      this.#held.push(frame);
-    } else if (this.#reviewing > 0) {
-      this.#held = [frame];
-      this.#timer = setTimeout(this.release, HOLD_MS);
-      this.#timer.unref();
-    } else {
-      for (const recipient of this.recipients) recipient.connection.send(frame);
-    }
-  }
 
   /** Sends the held frames, then `frame`, at once (for frames after which sessions end). */
   deliverNow(frame: WireFrame): void {

@@ -5,6 +5,8 @@ import { describe, test } from 'node:test';
 import { DeliveryHold, HOLD_MS } from '../../src/chat/delivery-hold.js';
 
 const frame = (text: string): Uint8Array => Buffer.from(text);
+/** A bound no test waits for: holding is then observed without racing the timer on a busy machine. */
+const LONG = 60_000;
 
 function recipients(n: number): { got: string[][]; list: { connection: { send(f: Uint8Array): void } }[] } {
   const got = Array.from({ length: n }, () => [] as string[]);
@@ -12,15 +14,15 @@ function recipients(n: number): { got: string[][]; list: { connection: { send(f:
 }
 
 describe('DeliveryHold', () => {
-  test('without reviews in flight a frame goes out at once', () => {
+  test('in a room that never had a review here a frame goes out at once', () => {
     const r = recipients(2);
-    new DeliveryHold(r.list).deliver(frame('a'));
+    new DeliveryHold(r.list, LONG).deliver(frame('a'));
     assert.deepEqual(r.got, [['a'], ['a']]);
   });
 
   test('frames wait while a review is in flight and leave, in order, at the end of the turn in which the last one settled', async () => {
     const r = recipients(2);
-    const hold = new DeliveryHold(r.list);
+    const hold = new DeliveryHold(r.list, LONG);
     hold.reviewStarted();
     hold.reviewStarted();
     hold.deliver(frame('1'));
@@ -33,12 +35,28 @@ describe('DeliveryHold', () => {
     await nextTurn();
     assert.deepEqual(r.got, [['1', '2', '3'], ['1', '2', '3']]);
     hold.deliver(frame('4'));
-    assert.deepEqual(r.got[0], ['1', '2', '3', '4'], 'nothing in flight: at once');
+    assert.deepEqual(r.got[0], ['1', '2', '3'], 'a room that had reviews sends at the end of the turn');
+    await nextTurn();
+    assert.deepEqual(r.got[0], ['1', '2', '3', '4']);
+  });
+
+  test('a frame delivered when no review is in flight still waits for a review started later in the turn', async () => {
+    const r = recipients(1);
+    const hold = new DeliveryHold(r.list, LONG);
+    hold.reviewStarted();
+    hold.reviewSettled();
+    hold.deliver(frame('m1'));
+    hold.reviewStarted();
+    await nextTurn();
+    assert.deepEqual(r.got[0], [], 'held for the review of the message read after it');
+    hold.reviewSettled();
+    await nextTurn();
+    assert.deepEqual(r.got[0], ['m1']);
   });
 
   test('a review started later in the same turn keeps the frames for its own answer', async () => {
     const r = recipients(1);
-    const hold = new DeliveryHold(r.list);
+    const hold = new DeliveryHold(r.list, LONG);
     hold.reviewStarted();
     hold.deliver(frame('a'));
     hold.reviewSettled();
@@ -64,7 +82,7 @@ describe('DeliveryHold', () => {
 
   test('deliverNow sends what was held first (a frame after which sessions end)', () => {
     const r = recipients(1);
-    const hold = new DeliveryHold(r.list);
+    const hold = new DeliveryHold(r.list, LONG);
     hold.reviewStarted();
     hold.deliver(frame('held'));
     hold.deliverNow(frame('bye'));
@@ -73,7 +91,7 @@ describe('DeliveryHold', () => {
 
   test('discard drops held frames', async () => {
     const r = recipients(1);
-    const hold = new DeliveryHold(r.list);
+    const hold = new DeliveryHold(r.list, LONG);
     hold.reviewStarted();
     hold.deliver(frame('gone'));
     hold.discard();
