@@ -5,7 +5,6 @@
  * Parlor flags that route every room's handler ARN to it, and a count of the reviews
  * Parlor made (from /metrics) to show that every message really was reviewed.
  */
-import { spawnSync } from 'node:child_process';
 import { spawnNode, stopChild, waitForLine } from './proc.js';
 
 /** CPU of the webhook child; 1 is the load generator's (step.ts LOADGEN_CORE). */
@@ -28,12 +27,13 @@ export interface ReviewSetup {
 }
 
 export async function startReviewWebhook(): Promise<ReviewSetup> {
-  // Five nice levels above the other children: the webhook needs a small share of its core but
-  // must answer at once, as an instant handler elsewhere would; at the load generator's level a
-  // busy generator (up to 90% of that core at 1×5000) delayed its answers by tens of ms.
-  const child = spawnNode('loadgen', webhookCore, ['--import', 'tsx', 'bench/chat/servers/review-webhook.ts'], { stdio: ['ignore', 'pipe', 'pipe'] }, 5);
+  // Ten nice levels above the other children (nice -20 by default): the webhook needs a small
+  // share of its core but must answer at once, as an instant handler elsewhere would; at the
+  // load generator's level a busy generator (up to 90% of that core at 1×5000) delayed its
+  // answers by tens of ms, at five levels above by up to ~10 ms. (The real-time scheduler was
+  // tried too: in one run it stalled the load generator for ~1 s, so it is not used.)
+  const child = spawnNode('loadgen', webhookCore, ['--import', 'tsx', 'bench/chat/servers/review-webhook.ts'], { stdio: ['ignore', 'pipe', 'pipe'] }, 10);
   const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
-  realtime(child.pid);
   child.stdout?.on('data', () => undefined);
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[review-webhook] ${chunk.toString()}`));
   const webhooks = { [HANDLER_ARN]: { url: `http://127.0.0.1:${port}/review`, secret: 'bench-secret' } };
@@ -66,18 +66,3 @@ export async function startReviewWebhook(): Promise<ReviewSetup> {
 
 const pct = (share: number): string => `${(100 * share).toFixed(share > 0.999 ? 2 : 1)}%`;
 
-/**
- * Puts the webhook's main thread under the real-time FIFO scheduler (`chrt`), so that it answers
- * the moment a request arrives, as an instant handler on a machine of its own would; with only a
- * higher nice value it still waited up to ~10 ms behind the busy load generator at 1×5000.
- * Needs the right to (root or CAP_SYS_NICE); without it the nice boost is all there is, and a
- * line says so. It uses ~1–25 % of its core, so the load generator is not starved.
- */
-export function realtime(pid: number | undefined): void {
-  if (pid === undefined) return;
-  const result = spawnSync('chrt', ['-f', '-p', '10', String(pid)], { encoding: 'utf8' });
-  if (result.status !== 0) {
-    const why = result.error ? result.error.message : result.stderr.trim();
-    console.log(`  (review webhook not made real-time: ${why}; it runs at a raised nice value only)`);
-  }
-}

@@ -14,10 +14,13 @@ import type { ReviewDecision, ReviewGate, ReviewRequest } from './review-gate.js
 import { ReviewMetrics, type FallbackReason, type ReviewOutcome } from './review-metrics.js';
 
 /**
- * Default bound per handler URI: AWS Lambda's default concurrency per account. One handler often
- * serves many rooms, and senders arrive in bursts (bench:chat's 200-message ticks passed 100).
+ * Default bound per handler URI. One handler often serves many rooms, and messages arrive in
+ * bursts: after a 100 ms pause at 11,000 msg/s, 1,100 messages are read at once, so the first
+ * bound (1,000, AWS Lambda's default concurrency per account) made an instant webhook fall back
+ * for overload (docs/benchmarks.md "Review handlers"); before that, 100 failed at 2,000 msg/s.
+ * A waiting review costs a few hundred bytes; 5,000 of them are still a bound.
  */
-export const DEFAULT_MAX_IN_FLIGHT_PER_HANDLER = 1000;
+export const DEFAULT_MAX_IN_FLIGHT_PER_HANDLER = 5000;
 
 /** Where handler failures are reported (a pino logger fits). */
 export interface WarnLog {

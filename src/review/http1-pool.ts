@@ -5,9 +5,9 @@
  * of reviews costs one write and one read instead of one each, while a slow answer can hold
  * back only the requests queued in the same window behind it (HTTP/1.1 answers in order).
  *
- * Why not node:http or undici: per request they cost Parlor 3–4 times the CPU of this path
- * (docs/benchmarks.md, "Review handlers"), and neither joins requests of one turn into one write.
- * Responses are parsed by http-parser-js.
+ * Why not node:http or undici: per request they cost the caller 2–3 times the CPU of this path
+ * (`npm run bench:review-client`, docs/benchmarks.md "Webhook client"), and neither joins the
+ * requests of one turn into one write. Responses are parsed by http-parser-js.
  */
 import { atTurnEnd } from '../lib/turn-end.js';
 import { Http1Connection, settle, type Exchange, type HttpAnswer, type Origin } from './http1-connection.js';
