@@ -55,8 +55,11 @@ export class WebhookMessageReviewer implements MessageReviewer {
         pool = new Http1Pool({ tls, hostname, port: Number(url.port || (tls ? 443 : 80)) });
         pools.set(url.origin, pool);
       }
+      // Credentials in the URL become Basic authentication, as node:http did with them.
+      const credentials = url.username || url.password ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
+      const authorization = credentials === undefined ? '' : `authorization: Basic ${Buffer.from(credentials, 'utf8').toString('base64')}\r\n`;
       const head =
-        `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n` +
+        `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n${authorization}` +
         'user-agent: parlor-review\r\ncontent-type: application/json\r\ncontent-length: ';
       this.routes.set(arn, { url: target.url, pool, head, key: target.secret === undefined ? undefined : createSecretKey(Buffer.from(target.secret, 'utf8')) });
     }

@@ -105,6 +105,18 @@ describe('webhook message reviewer specifics', () => {
     assert.equal(fake.calls[before]!.headers[SIGNATURE_HEADER], undefined);
   });
 
+  test('credentials in the URL are sent as Basic authentication', async () => {
+    const url = new URL(`${fake.hookUrl('payload')}?tenant=a%20b`);
+    url.username = 'hook user';
+    url.password = 'p@ss';
+    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('payload'), { url: url.href }]]));
+    const before = fake.calls.length;
+    await reviewer.invoke(fake.arn('payload'), SAMPLE_REQUEST, never());
+    const call = fake.calls[before]!;
+    assert.equal(call.headers.authorization, `Basic ${Buffer.from('hook user:p@ss').toString('base64')}`);
+    reviewer.close();
+  });
+
   test('a redirect is a failure, not followed', async () => {
     fake.on('moved', () => ({ kind: 'status', status: 307, body: '' }));
     const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('moved'), { url: fake.hookUrl('moved') }]]));
