@@ -3,6 +3,7 @@
  * bound, metrics.
  */
 import assert from 'node:assert/strict';
+import { createServer as createTcpServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import type { FallbackResult, ReviewHandler } from '../../src/domain/room.js';
@@ -146,6 +147,30 @@ describe('deadline and failures', () => {
       assert.equal(await count('fallback', 'error'), 1);
     });
   }
+
+  test('an answer that arrived in time counts even when Parlor reads it after the deadline (a busy event loop)', async () => {
+    // A connected socket pair: the "handler" answers by writing to it; the answer then waits in
+    // the kernel until the event loop polls, like a webhook answer during a long fan-out write.
+    const server = createTcpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const client = connectTcp((server.address() as AddressInfo).port, '127.0.0.1');
+    const handlerSide = await accepted;
+    try {
+      const { gate, count } = setup(() => new Promise<string>((resolve) => client.once('data', () => resolve('{"ReviewResult":"ALLOW"}'))), { timeoutMs: 30 });
+      const decision = gate.review(handler('DENY'), 500, SAMPLE_REQUEST);
+      handlerSide.write('answer'); // in time: right away
+      const busyUntil = performance.now() + 100; // the event loop is busy past the deadline
+      while (performance.now() < busyUntil);
+      assert.deepEqual(await decision, ORIGINAL);
+      assert.equal(await count('allowed'), 1);
+      assert.equal(await count('fallback', 'timeout'), 0);
+    } finally {
+      client.destroy();
+      handlerSide.destroy();
+      server.close();
+    }
+  });
 
   test('a reviewer that throws synchronously is an error and gives its slot back', async () => {
     const { gate, reviewer, count } = setup(
