@@ -60,10 +60,12 @@ export class DeliveryHold {
       for (const recipient of this.recipients) recipient.connection.send(frame);
       return;
     }
-    this.#held = [frame];
+    const batch = [frame];
+    this.#held = batch;
     // Released at the end of the turn in which the time is up, after that turn's I/O was
     // read: after a long turn the timer is due before the answers that came meanwhile are read.
-    this.#timer = setTimeout(() => atTurnEnd('holds', this.release), this.holdMs);
+    // Only this batch: if it left meanwhile, a newer one keeps its own time.
+    this.#timer = setTimeout(() => atTurnEnd('holds', () => this.#held === batch && this.release()), this.holdMs);
     this.#timer.unref();
     if (this.#reviewing === 0) this.#queueRelease();
   }

@@ -16,6 +16,7 @@ export type Stage = 'requests' | 'holds' | 'fan-out';
 type Task = () => void;
 
 const STAGES: readonly Stage[] = ['requests', 'holds', 'fan-out'];
+const ORDER: Record<Stage, number> = { requests: 0, holds: 1, 'fan-out': 2 };
 const queued: Record<Stage, Task[]> = { requests: [], holds: [], 'fan-out': [] };
 let scheduled = false;
 /** The stage running now (-1: none). */
@@ -24,7 +25,8 @@ let running = -1;
 /** Runs `task` once at the end of the current turn, in its stage's order. */
 export function atTurnEnd(stage: Stage, task: Task): void {
   queued[stage].push(task);
-  if (STAGES.indexOf(stage) > running && running >= 0) return;
+  // A later stage of the batch that is running now: it will be taken when its stage comes.
+  if (running >= 0 && ORDER[stage] > running) return;
   if (!scheduled) {
     scheduled = true;
     setImmediate(runTurnEnd);
