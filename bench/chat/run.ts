@@ -11,8 +11,10 @@
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
  *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
  *          --review-core N (CPU of parlor-review's webhook, default 1 = the load generator's)
+ *          --review-slice-us N (scheduler slice of that webhook, default 100; 0 = the kernel's)
  *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
  *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
+ *          --rounds N (with --steps: run every target N times, the order of targets alternating)
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
@@ -20,7 +22,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
 import { reviewComparison } from './review-report.js';
-import { setReviewWebhookCore } from './review-target.js';
+import { setReviewWebhookCore, setReviewWebhookSlice } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
 import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
@@ -40,8 +42,10 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'parlor-root': { type: 'string' },
     'review-core': { type: 'string', default: '1' },
+    'review-slice-us': { type: 'string', default: '100' },
     nice: { type: 'string', default: '-10' },
     profile: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 
@@ -70,7 +74,11 @@ if (values.profile !== undefined) {
 }
 if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
 setReviewWebhookCore(Number(values['review-core']));
+setReviewWebhookSlice(Number(values['review-slice-us']));
 const fixedSteps = values.steps !== undefined;
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number, 1 or more');
+if (rounds > 1 && !fixedSteps) throw new Error('--rounds needs --steps (the default ladder grows with what each target sustains)');
 const basePlans: StepPlan[] = fixedSteps ? values.steps!.split(',').map(parsePlan) : [1000, 2000, 5000].map((subscribers) => ({ rooms: 1, subscribers }));
 // Every connection is one file descriptor in the server and one in the load generator.
 const fdLimit = openFilesLimit();
@@ -88,7 +96,7 @@ console.log(`open-files limit ${fdLimit}: at most ${maxConnections} connections 
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers`);
 
 const records: StepRecord[] = [];
-for (const target of targets) {
+async function runTarget(target: TargetName): Promise<void> {
   console.log(`\n# ${target}`);
   const plans = [...basePlans];
   for (let i = 0; i < plans.length; i++) {
@@ -110,6 +118,12 @@ for (const target of targets) {
     const last = i === plans.length - 1;
     if (!fixedSteps && last && record.failures.length === 0 && plan.rooms < maxRooms) plans.push({ rooms: plan.rooms + 1, subscribers: 5000 });
   }
+}
+// Rounds alternate the order of the targets (A B, B A, A B, ...), so that a drift of the
+// machine during the run weighs on both alike; the comparisons pair the i-th runs of a step.
+for (let round = 0; round < rounds; round++) {
+  if (rounds > 1) console.log(`\n## Round ${round + 1} of ${rounds}`);
+  for (const target of round % 2 === 0 ? targets : [...targets].reverse()) await runTarget(target);
 }
 
 console.log(`\n## Steps\n\n${stepTable(records)}`);
