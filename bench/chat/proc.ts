@@ -5,7 +5,6 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on Linux). */
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -65,18 +64,6 @@ export function spawnNode(role: ChildRole, core: number, args: readonly string[]
     }
   }
   return child;
-}
-
-/**
- * Gives process `pid` a scheduler slice of `microseconds` (Linux 6.12+ EEVDF, via
- * sched-slice.py: Node cannot call sched_setattr). Returns what happened, for the log.
- */
-export function setSchedulerSlice(pid: number, microseconds: number): string {
-  const helper = fileURLToPath(new URL('./sched-slice.py', import.meta.url));
-  const result = spawnSync('python3', [helper, String(pid), String(microseconds * 1000)], { encoding: 'utf8' });
-  if (result.error !== undefined) return `not set (python3: ${result.error.message})`;
-  const said = `${result.stdout}${result.stderr}`.trim();
-  return result.status === 0 ? said : `not set (${said})`;
 }
 
 // Children live in their own sessions, so they would outlive a runner that dies: kill them.

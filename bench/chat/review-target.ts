@@ -5,18 +5,12 @@
  * Parlor flags that route every room's handler ARN to it, and a count of the reviews
  * Parlor made (from /metrics) to show that every message really was reviewed.
  */
-import { setSchedulerSlice, spawnNode, stopChild, waitForLine } from './proc.js';
+import { spawnNode, stopChild, waitForLine } from './proc.js';
 
 /** CPU of the webhook child; 1 is the load generator's (step.ts LOADGEN_CORE). */
 let webhookCore = 1;
 export function setReviewWebhookCore(core: number): void {
   webhookCore = core;
-}
-
-/** Scheduler slice of the webhook child in µs (0: the kernel's default). */
-let webhookSliceUs = 100;
-export function setReviewWebhookSlice(microseconds: number): void {
-  webhookSliceUs = microseconds;
 }
 
 /** The function ARN every bench room names; PARLOR_REVIEW_WEBHOOKS sends it to the webhook. */
@@ -40,13 +34,6 @@ export async function startReviewWebhook(): Promise<ReviewSetup> {
   // tried too: in one run it stalled the load generator for ~1 s, so it is not used.)
   const child = spawnNode('loadgen', webhookCore, ['--import', 'tsx', 'bench/chat/servers/review-webhook.ts'], { stdio: ['ignore', 'pipe', 'pipe'] }, 10);
   const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
-  // A nice value sets a share of the core, not how soon a task runs when it wakes: the kernel's
-  // EEVDF scheduler lets the running load generator finish its slice first (1.4 ms by default
-  // here; 2 % of the webhook's wake-ups waited 2–4 ms at 1×2000, measured with `perf sched`).
-  // A short slice lets the webhook preempt at once, as a handler on an idle machine would answer.
-  if (webhookSliceUs > 0 && child.pid !== undefined) {
-    console.log(`  review webhook scheduler slice ${webhookSliceUs} µs: ${setSchedulerSlice(child.pid, webhookSliceUs)}`);
-  }
   child.stdout?.on('data', () => undefined);
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[review-webhook] ${chunk.toString()}`));
   const webhooks = { [HANDLER_ARN]: { url: `http://127.0.0.1:${port}/review`, secret: 'bench-secret' } };

@@ -11,7 +11,6 @@
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
  *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
  *          --review-core N (CPU of parlor-review's webhook, default 1 = the load generator's)
- *          --review-slice-us N (scheduler slice of that webhook, default 100; 0 = the kernel's)
  *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
  *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
  *          --rounds N (with --steps: run every target N times, the order of targets alternating)
@@ -22,7 +21,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
 import { reviewComparison } from './review-report.js';
-import { setReviewWebhookCore, setReviewWebhookSlice } from './review-target.js';
+import { setReviewWebhookCore } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
 import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
@@ -42,7 +41,6 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'parlor-root': { type: 'string' },
     'review-core': { type: 'string', default: '1' },
-    'review-slice-us': { type: 'string', default: '100' },
     nice: { type: 'string', default: '-10' },
     profile: { type: 'string' },
     rounds: { type: 'string', default: '1' },
@@ -74,7 +72,6 @@ if (values.profile !== undefined) {
 }
 if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
 setReviewWebhookCore(Number(values['review-core']));
-setReviewWebhookSlice(Number(values['review-slice-us']));
 const fixedSteps = values.steps !== undefined;
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number, 1 or more');
