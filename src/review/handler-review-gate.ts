@@ -7,6 +7,7 @@
  * ignores aborts cannot pile up work. When the bound is full the fallback applies at once:
  * nothing queues.
  */
+import { awaitAnswer } from '../lib/awaited-answers.js';
 import type { ReviewHandler } from '../domain/room.js';
 import { ReviewCancellation, type MessageReviewer } from './message-reviewer.js';
 import { judgeAnswer } from './review-answer.js';
@@ -69,9 +70,13 @@ export class HandlerReviewGate implements ReviewGate {
 
     const cancellation = new ReviewCancellation();
     let raw: string;
+    // Until decided (answer, failure or deadline), the fan-out yields to I/O more often.
+    const arrived = awaitAnswer();
     try {
       raw = await this.call(uri, request, cancellation);
+      arrived();
     } catch (err) {
+      arrived();
       const reason = cancellation.reason !== undefined ? 'timeout' : 'error';
       return fallback(reason, err instanceof Error ? err.message : String(err));
     }

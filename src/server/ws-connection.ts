@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ChatSession } from '../chat/chat-session.js';
 import type { ChatConnection, WireFrame } from '../chat/connection.js';
+import { answersAwaited } from '../lib/awaited-answers.js';
 import { atTurnEnd } from '../lib/turn-end.js';
 
 /**
@@ -20,14 +21,24 @@ import { atTurnEnd } from '../lib/turn-end.js';
  * at once, and their frames join the rest of the same pass, instead of waiting for all of it.
  */
 export const FLUSH_SLICE_MS = 1;
-/** Connections written between two looks at the clock. */
-const CLOCK_EVERY = 32;
+/**
+ * The slice while answers are awaited (reviews in flight, see awaited-answers.ts): an answer
+ * that arrives during a slice is read at its end, so shorter slices decide reviews sooner
+ * (at 1×2000 in bench:chat, 65–77 % of reviews were decided within 1 ms instead of 2–20 %).
+ */
+export const FLUSH_SLICE_AWAITING_MS = 0.25;
+/** Connections written between two looks at the clock (~0.1 ms of writes). */
+const CLOCK_EVERY = 16;
 /** Written connections kept at the head of an unfinished pass before they are cut off. */
 const COMPACT_AFTER = 4096;
 
 export interface OutboxOptions {
   /** See FLUSH_SLICE_MS. */
   readonly sliceMs?: number;
+  /** See FLUSH_SLICE_AWAITING_MS. */
+  readonly awaitingSliceMs?: number;
+  /** Whether answers are awaited now (default: answersAwaited). */
+  readonly awaiting?: () => boolean;
   /** Milliseconds, monotonic (tests drive it). */
   readonly now?: () => number;
 }
@@ -46,6 +57,8 @@ export class Outbox {
   /** Connections dropped for reading too slowly (since start). */
   dropped = 0;
   readonly #sliceMs: number;
+  readonly #awaitingSliceMs: number;
+  readonly #awaiting: () => boolean;
   readonly #now: () => number;
 
   /**
@@ -57,6 +70,8 @@ export class Outbox {
     options: OutboxOptions = {},
   ) {
     this.#sliceMs = options.sliceMs ?? FLUSH_SLICE_MS;
+    this.#awaitingSliceMs = options.awaitingSliceMs ?? FLUSH_SLICE_AWAITING_MS;
+    this.#awaiting = options.awaiting ?? answersAwaited;
     this.#now = options.now ?? (() => performance.now());
   }
 
@@ -75,7 +90,7 @@ export class Outbox {
   readonly flush = (): void => {
     this.#scheduled = false;
     const dirty = this.#dirty;
-    const deadline = this.#now() + this.#sliceMs;
+    const deadline = this.#now() + (this.#awaiting() ? this.#awaitingSliceMs : this.#sliceMs);
     let i = this.#next;
     while (i < dirty.length) {
       dirty[i++]!.flush();

@@ -7,6 +7,7 @@ import { createServer as createTcpServer, connect as connectTcp, type AddressInf
 import { describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import type { FallbackResult, ReviewHandler } from '../../src/domain/room.js';
+import { answersAwaited } from '../../src/lib/awaited-answers.js';
 import { HandlerReviewGate } from '../../src/review/handler-review-gate.js';
 import type { Cancellation, MessageReviewer } from '../../src/review/message-reviewer.js';
 import type { ReviewRequest } from '../../src/review/review-gate.js';
@@ -189,6 +190,29 @@ describe('deadline and failures', () => {
   test('an answer that arrives just before the deadline counts', async () => {
     const { gate } = setup(async () => JSON.stringify({ ReviewResult: 'DENY' }), { timeoutMs: 1000 });
     assert.deepEqual(await gate.review(handler('ALLOW'), 500, SAMPLE_REQUEST), { kind: 'deny' });
+  });
+});
+
+describe('awaited answers (the fan-out yields sooner while any are awaited)', () => {
+  test('a review in flight is awaited until its answer is in', async () => {
+    let answerNow!: (raw: string) => void;
+    const { gate } = setup(() => new Promise<string>((resolve) => (answerNow = resolve)));
+    assert.equal(answersAwaited(), false);
+    const decision = gate.review(handler(), 500, SAMPLE_REQUEST);
+    await Promise.resolve();
+    assert.equal(answersAwaited(), true, 'awaited while in flight');
+    answerNow(JSON.stringify({ ReviewResult: 'ALLOW' }));
+    assert.deepEqual(await decision, ORIGINAL);
+    assert.equal(answersAwaited(), false, 'not after the answer');
+  });
+
+  test('a review past its deadline is no longer awaited, though the call has not settled', async () => {
+    const { gate } = setup(() => new Promise<string>(() => undefined), { timeoutMs: 20 });
+    const decision = gate.review(handler('DENY'), 500, SAMPLE_REQUEST);
+    await Promise.resolve();
+    assert.equal(answersAwaited(), true);
+    assert.deepEqual(await within(decision, 2000, 'fallback'), { kind: 'deny' });
+    assert.equal(answersAwaited(), false);
   });
 });
 

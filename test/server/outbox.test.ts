@@ -56,7 +56,7 @@ describe('Outbox', () => {
   });
 
   test('a long pass is written in slices, with turns between them', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, now: steppingClock(2) });
+    const outbox = new Outbox(1 << 20, { sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
     const conns = Array.from({ length: 200 }, () => connection(outbox));
     for (const c of conns) c.conn.send(frame('m'));
     await nextTurn();
@@ -68,7 +68,7 @@ describe('Outbox', () => {
   });
 
   test('a frame sent between slices joins the rest of the pass and reaches the written ones after it, in order', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, now: steppingClock(2) });
+    const outbox = new Outbox(1 << 20, { sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
     const conns = Array.from({ length: 200 }, () => connection(outbox));
     for (const c of conns) c.conn.send(frame('a'));
     await nextTurn();
@@ -84,7 +84,7 @@ describe('Outbox', () => {
   });
 
   test('with frames arriving every turn, no connection is left behind and none sees them out of order', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, now: steppingClock(2) });
+    const outbox = new Outbox(1 << 20, { sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
     const conns = Array.from({ length: 1000 }, () => connection(outbox));
     const sent = 300;
     for (let n = 0; n < sent; n++) {
@@ -94,10 +94,25 @@ describe('Outbox', () => {
     await turnsUntil(() => conns.every((c) => c.writes.flat().length === sent));
     const expected = Array.from({ length: sent }, (_, n) => String(n));
     for (const c of conns) assert.deepEqual(c.writes.flat(), expected);
-    // Round robin: 32 connections per slice, 1,000 connections, so each is written about
-    // every 32 turns, with the frames of those turns together.
+    // Round robin: 16 connections per slice, 1,000 connections, so each is written about
+    // every 60 turns, with the frames of those turns together.
     const mostWrites = Math.max(...conns.map((c) => c.writes.length));
     assert.ok(mostWrites <= sent / 20, `a connection was written ${mostWrites} times for ${sent} frames`);
+  });
+
+  test('while answers are awaited the slices are shorter', async () => {
+    const firstSlice = async (awaiting: boolean): Promise<number> => {
+      const outbox = new Outbox(1 << 20, { sliceMs: 1, awaitingSliceMs: 0.25, awaiting: () => awaiting, now: steppingClock(0.05) });
+      const conns = Array.from({ length: 2000 }, () => connection(outbox));
+      for (const c of conns) c.conn.send(frame('m'));
+      await nextTurn();
+      const written = conns.filter((c) => c.writes.length > 0).length;
+      await turnsUntil(() => conns.every((c) => c.writes.length > 0));
+      return written;
+    };
+    const normal = await firstSlice(false);
+    const awaiting = await firstSlice(true);
+    assert.ok(awaiting < normal / 2, `first slice: ${awaiting} connections while awaiting, ${normal} otherwise`);
   });
 
   test('without a clock past the slice the whole pass goes in one turn', async () => {
