@@ -12,7 +12,7 @@ import {
   type DestinationConfiguration,
 } from '@aws-sdk/client-ivschat';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { countChatLogRecords } from './chat-log-count.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,10 +112,17 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
   return out;
 }
 
+/** The node flags `npm start` gives Parlor (package.json of the Parlor root), so the bench runs it the same way. */
+function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(parlorRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/main\.js/.exec(pkg.scripts?.start ?? '')?.[1] ?? '';
+  return flags.split(/\s+/).filter((f) => f !== '');
+}
+
 async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
   buildParlor();
-  const child = startChild(['dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot, false);
+  const child = startChild([...startNodeFlags(), 'dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot, false);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({
