@@ -2,8 +2,7 @@
  * A room's delivery hold: while reviews of the room's messages are in flight on this node, the
  * room's outgoing frames wait, so that the answers to reviews sent together reach subscribers
  * together (one write per subscriber) instead of one event-loop turn (and one write) each.
- * In a busy room it also keeps the answers from waiting behind a whole fan-out flush: the
- * flush starts once the answers are in, not before they are read.
+ * (A long fan-out pass no longer keeps answers waiting: passes are sliced, see Outbox.)
  *
  * Contract: frames keep their order; a frame waits at most HOLD_MS milliseconds (and leaves
  * at the end of the turn in which the room's last review in flight settled); the hold
