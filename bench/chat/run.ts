@@ -11,6 +11,7 @@
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
  *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
  *          --review-core N (CPU of parlor-review's webhook, default 1 = the load generator's)
+ *          --review-rt N (real-time priority of the webhook's main thread, default 1; 0 = nice only)
  *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
  *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
  *          --rounds N (with --steps: run every target N times, the order of targets alternating)
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'parlor-root': { type: 'string' },
     'review-core': { type: 'string', default: '1' },
+    'review-rt': { type: 'string', default: '1' },
     nice: { type: 'string', default: '-10' },
     profile: { type: 'string' },
     rounds: { type: 'string', default: '1' },
@@ -71,7 +73,7 @@ if (values.profile !== undefined) {
   console.log(`profiling the ${values.profile} child of every step into ${dir}`);
 }
 if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
-setReviewWebhookCore(Number(values['review-core']));
+setReviewWebhookCore(Number(values['review-core']), Number(values['review-rt']));
 const fixedSteps = values.steps !== undefined;
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number, 1 or more');
