@@ -1,21 +1,18 @@
 /**
  * The rooms of this node: for each room with a local connection, its current settings and its
  * sessions. It applies envelopes from the fan-out: a frame is encoded once and the same bytes
- * are queued on every connection of the room (through the room's DeliveryHold).
+ * are queued on every connection of the room.
  */
 import type { Envelope } from '../domain/envelope.js';
 import type { Room } from '../domain/room.js';
 import type { FanOut } from '../fan-out/fan-out.js';
 import type { ChatSession } from './chat-session.js';
-import { CLOSE, type FrameEncoder } from './connection.js';
-import { DeliveryHold } from './delivery-hold.js';
+import { CLOSE, type FrameEncoder, type WireFrame } from './connection.js';
 
 export interface LocalRoom {
   /** The room's settings as last stored; replaced on UpdateRoom (read at every message). */
   room: Room;
   readonly sessions: Set<ChatSession>;
-  /** Holds the room's frames while its messages' reviews are in flight on this node. */
-  readonly hold: DeliveryHold;
 }
 
 export class RoomHub {
@@ -32,8 +29,7 @@ export class RoomHub {
   enter(room: Room): LocalRoom {
     let local = this.#rooms.get(room.arn);
     if (!local) {
-      const sessions = new Set<ChatSession>();
-      local = { room, sessions, hold: new DeliveryHold(sessions) };
+      local = { room, sessions: new Set<ChatSession>() };
       this.#rooms.set(room.arn, local);
       this.fanOut.join(room.arn);
     } else if (room.updateTime > local.room.updateTime) {
@@ -49,7 +45,6 @@ export class RoomHub {
     if (local.sessions.size === 0 && this.#rooms.get(local.room.arn) === local) {
       this.#rooms.delete(local.room.arn);
       this.fanOut.leave(local.room.arn);
-      local.hold.discard();
     }
   }
 
@@ -63,10 +58,10 @@ export class RoomHub {
     if (!local) return;
     switch (envelope.kind) {
       case 'deliver':
-        local.hold.deliver(this.encode(envelope.frame));
+        sendToAll(local, this.encode(envelope.frame));
         return;
       case 'disconnect-user': {
-        local.hold.deliverNow(this.encode(envelope.frame));
+        sendToAll(local, this.encode(envelope.frame));
         for (const session of [...local.sessions]) {
           if (session.userId === envelope.userId) endSession(session, CLOSE.disconnected, 'Disconnected by a moderator');
         }
@@ -76,14 +71,18 @@ export class RoomHub {
         if (envelope.room.updateTime >= local.room.updateTime) local.room = envelope.room;
         return;
       case 'room-deleted':
-        local.hold.deliverNow(this.encode(envelope.frame));
+        sendToAll(local, this.encode(envelope.frame));
         for (const session of [...local.sessions]) endSession(session, CLOSE.roomDeleted, 'Room deleted');
-        local.hold.discard();
         this.#rooms.delete(envelope.roomArn);
         this.fanOut.leave(envelope.roomArn);
         return;
     }
   }
+}
+
+/** Queues `frame` (the same bytes) on every connection of the room. */
+function sendToAll(local: LocalRoom, frame: WireFrame): void {
+  for (const session of local.sessions) session.connection.send(frame);
 }
 
 /** Closes a session's connection cleanly once (its queued frames go first). */

@@ -19,7 +19,6 @@ import {
 } from '../protocol/chat-frames.js';
 import { codePointLength } from '../protocol/validate.js';
 import { takeToken } from '../rate-limit/token-bucket.js';
-import type { ReviewDecision } from '../review/review-gate.js';
 import type { ChatDeps } from './chat-deps.js';
 import { CONNECTION_RATE_PER_SECOND, MAX_PENDING_ACTIONS, type ChatSession, type PendingAction } from './chat-session.js';
 
@@ -111,20 +110,13 @@ export class ActionPipeline {
     let content = action.content;
     let attributes = action.attributes;
     if (room.messageReviewHandler && review) {
-      const hold = session.local.hold;
-      hold.reviewStarted();
-      let decision: ReviewDecision;
-      try {
-        decision = await review.review(room.messageReviewHandler, room.maximumMessageLength, {
-          Content: content,
-          MessageId: id,
-          RoomArn: room.arn,
-          Attributes: attributes,
-          Sender: { UserId: session.userId, Attributes: session.claims.attributes, Ip: session.connection.ip },
-        });
-      } finally {
-        hold.reviewSettled();
-      }
+      const decision = await review.review(room.messageReviewHandler, room.maximumMessageLength, {
+        Content: content,
+        MessageId: id,
+        RoomArn: room.arn,
+        Attributes: attributes,
+        Sender: { UserId: session.userId, Attributes: session.claims.attributes, Ip: session.connection.ip },
+      });
       if (decision.kind === 'deny') {
         const why = decision.reason ? `: ${decision.reason}` : '';
         // The Id of the refused message was never delivered, so the client has not seen it.

@@ -5,19 +5,18 @@
  *
  * 1. `requests` — outbound requests (reviews), so they never wait behind a large fan-out flush
  *    and their answers can arrive while it runs;
- * 2. `holds` — rooms decide whether their held frames go now (delivery-hold.ts);
- * 3. `fan-out` — each connection's queued frames are written.
+ * 2. `fan-out` — each connection's queued frames are written.
  *
  * A task queued for a later stage while an earlier one runs still runs in this batch; one
  * queued for the stage that is running, or an earlier one, runs at the end of the next turn.
  */
-export type Stage = 'requests' | 'holds' | 'fan-out';
+export type Stage = 'requests' | 'fan-out';
 
 type Task = () => void;
 
-const STAGES: readonly Stage[] = ['requests', 'holds', 'fan-out'];
-const ORDER: Record<Stage, number> = { requests: 0, holds: 1, 'fan-out': 2 };
-const queued: Record<Stage, Task[]> = { requests: [], holds: [], 'fan-out': [] };
+const STAGES: readonly Stage[] = ['requests', 'fan-out'];
+const ORDER: Record<Stage, number> = { requests: 0, 'fan-out': 1 };
+const queued: Record<Stage, Task[]> = { requests: [], 'fan-out': [] };
 let scheduled = false;
 /** The stage running now (-1: none). */
 let running = -1;
