@@ -14,7 +14,9 @@
  *          --review-rt N (real-time priority of the webhook's main thread, default 1; 0 = nice only)
  *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
  *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
- *          --rounds N (with --steps: run every target N times, the order of targets alternating)
+ *          --rounds N (with --steps: run every step N times)
+ * Steps run one after another, each for every target, the order of targets alternating
+ * (schedule.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
@@ -24,6 +26,7 @@ import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type Chi
 import { reviewComparison } from './review-report.js';
 import { setReviewWebhookCore } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
+import { runSchedule, type Outcome } from './schedule.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
 import { SERVER_CORE, setParlorRoot, TARGET_NAMES, type TargetName } from './targets.js';
 import { LOADGEN_CORE } from './step.js';
@@ -95,35 +98,29 @@ console.log(`open-files limit ${fdLimit}: at most ${maxConnections} connections 
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers`);
 
 const records: StepRecord[] = [];
-async function runTarget(target: TargetName): Promise<void> {
-  console.log(`\n# ${target}`);
-  const plans = [...basePlans];
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!;
-    const connections = plan.rooms * (plan.subscribers + opts.publishers);
-    if (connections > maxConnections) {
-      console.log(`  skip ${plan.rooms}×${plan.subscribers}: ${connections} connections exceed the open-files limit (${fdLimit})`);
-      continue;
-    }
-    let record: StepRecord;
-    try {
-      record = await runStep(target, plan, opts);
-    } catch (err) {
-      console.log(`  ${target} ${plan.rooms}×${plan.subscribers}: step failed: ${(err as Error).message}`);
-      break;
-    }
-    records.push(record);
-    console.log(stepLine(record));
-    const last = i === plans.length - 1;
-    if (!fixedSteps && last && record.failures.length === 0 && plan.rooms < maxRooms) plans.push({ rooms: plan.rooms + 1, subscribers: 5000 });
+async function runOne(target: TargetName, plan: StepPlan): Promise<Outcome> {
+  const connections = plan.rooms * (plan.subscribers + opts.publishers);
+  if (connections > maxConnections) {
+    console.log(`  skip ${target} ${plan.rooms}×${plan.subscribers}: ${connections} connections exceed the open-files limit (${fdLimit})`);
+    return 'skipped';
   }
+  let record: StepRecord;
+  try {
+    record = await runStep(target, plan, opts);
+  } catch (err) {
+    console.log(`  ${target} ${plan.rooms}×${plan.subscribers}: step failed: ${(err as Error).message}`);
+    return 'error';
+  }
+  records.push(record);
+  console.log(stepLine(record));
+  return record.failures.length === 0 ? 'sustained' : 'not-sustained';
 }
-// Rounds alternate the order of the targets (A B, B A, A B, ...), so that a drift of the
-// machine during the run weighs on both alike; the comparisons pair the i-th runs of a step.
-for (let round = 0; round < rounds; round++) {
-  if (rounds > 1) console.log(`\n## Round ${round + 1} of ${rounds}`);
-  for (const target of round % 2 === 0 ? targets : [...targets].reverse()) await runTarget(target);
-}
+// Step by step, the order of the targets alternating (schedule.ts); comparisons pair the
+// i-th runs of a step.
+await runSchedule(
+  { targets, plans: basePlans, rounds, grow: !fixedSteps, maxRooms },
+  { run: runOne, announce: (heading) => console.log(`\n${heading}`) },
+);
 
 console.log(`\n## Steps\n\n${stepTable(records)}`);
 console.log(`\n## Highest sustained step\n\n${ceilingLines(records, targets)}`);
