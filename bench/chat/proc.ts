@@ -138,3 +138,18 @@ export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * Puts the main thread of `pid` (only that one: without chrt's -a, the thread whose id is the
+ * pid) on SCHED_FIFO `priority`; the process should run V8 `--single-threaded`. Used for the
+ * bench's review webhook (review-target.ts): even ten nice levels up it waited for the load
+ * generator after 10–30 % of wake-ups at 1×1000. With V8's helper threads in the process a
+ * real-time main thread stalled the load generator for ~1 s (the kernel's real-time throttling
+ * period), most likely spinning on a helper pinned to the same core that could not run.
+ */
+export function setRealtime(pid: number, priority: number): string {
+  const result = spawnSync('chrt', ['-f', '-p', String(priority), String(pid)], { encoding: 'utf8' });
+  return result.status === 0
+    ? `main thread on SCHED_FIFO ${priority}`
+    : `could not set SCHED_FIFO ${priority} (${(result.stderr || result.error?.message || 'chrt failed').trim()}); nice levels only`;
+}

@@ -5,8 +5,7 @@
  * Parlor flags that route every room's handler ARN to it, and a count of the reviews
  * Parlor made (from /metrics) to show that every message really was reviewed.
  */
-import { spawnSync } from 'node:child_process';
-import { spawnNode, stopChild, waitForLine } from './proc.js';
+import { setRealtime, spawnNode, stopChild, waitForLine } from './proc.js';
 
 /** CPU of the webhook child; 1 is the load generator's (step.ts LOADGEN_CORE). */
 let webhookCore = 1;
@@ -37,11 +36,11 @@ export async function startReviewWebhook(): Promise<ReviewSetup> {
   // load generator's level a busy generator (up to 90% of that core at 1×5000) delayed its
   // answers by tens of ms, at five levels above by up to ~10 ms. `--single-threaded`: V8 runs
   // no helper threads, which a real-time main thread could wait on while they cannot run
-  // (see realtime()).
+  // (see setRealtime in proc.ts).
   const nodeArgs = [...(webhookRealtime > 0 ? ['--single-threaded'] : []), '--import', 'tsx', 'bench/chat/servers/review-webhook.ts'];
   const child = spawnNode('loadgen', webhookCore, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] }, 10);
   const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
-  if (webhookRealtime > 0 && child.pid !== undefined) console.log(realtime(child.pid, webhookRealtime));
+  if (webhookRealtime > 0 && child.pid !== undefined) console.log(`review webhook: ${setRealtime(child.pid, webhookRealtime)}`);
   child.stdout?.on('data', () => undefined);
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[review-webhook] ${chunk.toString()}`));
   const webhooks = { [HANDLER_ARN]: { url: `http://127.0.0.1:${port}/review`, secret: 'bench-secret' } };
@@ -70,20 +69,6 @@ export async function startReviewWebhook(): Promise<ReviewSetup> {
     },
     stop: () => stopChild(child),
   };
-}
-
-/**
- * Puts the main thread of `pid` (only: without chrt's -a, the thread whose id is the pid) on
- * SCHED_FIFO `priority`. Even ten nice levels up, the webhook waited for the load generator
- * after ~10–30 % of wake-ups at 1×1000 (reviews decided within 1 ms: 68–81 %, 87–92 % real-time).
- * With V8's helper threads in the process this stalled the load generator for ~1 s (the kernel's
- * real-time throttling period): most likely the main thread waiting, spinning, for a helper pinned to the same core.
- */
-function realtime(pid: number, priority: number): string {
-  const result = spawnSync('chrt', ['-f', '-p', String(priority), String(pid)], { encoding: 'utf8' });
-  return result.status === 0
-    ? `review webhook: main thread on SCHED_FIFO ${priority}`
-    : `review webhook: could not set SCHED_FIFO ${priority} (${(result.stderr || result.error?.message || 'chrt failed').trim()}); it runs on nice levels only`;
 }
 
 const pct = (share: number): string => `${(100 * share).toFixed(share > 0.999 ? 2 : 1)}%`;

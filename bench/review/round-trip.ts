@@ -1,0 +1,87 @@
+/**
+ * `npm run bench:round-trip` — the floor under what review adds: the time one byte takes to go
+ * from a process on core 0 (where bench:chat pins Parlor) to an echo process on core 1 (where
+ * it pins the review webhook, with the same priorities) and back over loopback TCP, with nothing
+ * else running. A review costs at least one such round trip; on a virtual machine whose idle
+ * vCPUs must be woken by the host, it is far from the microseconds of bare metal.
+ *
+ * Options: --count N (round trips per spacing, default 1000)  --gaps 10,1 (ms between round
+ *          trips, default 10 and 1: bench:chat's 100 and 1,000 reviews a second)
+ *          --review-rt N (SCHED_FIFO priority of the echo's main thread, default 1; 0 = nice only)
+ */
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setChildNice, setRealtime, spawnNode, stopChild, waitForLine } from '../chat/proc.js';
+
+const { values } = parseArgs({
+  options: {
+    echo: { type: 'boolean', default: false },
+    ping: { type: 'string' },
+    count: { type: 'string', default: '1000' },
+    gaps: { type: 'string', default: '10,1' },
+    'review-rt': { type: 'string', default: '1' },
+  },
+});
+
+/** Child: echoes every byte back at once; prints `{"port":N}` when listening. */
+function echo(): void {
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('data', (data) => socket.write(data));
+    socket.on('error', () => undefined);
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+}
+
+/** Child: `count` round trips `gapMs` apart, one at a time; prints their percentiles in µs as JSON. */
+function ping(port: number, count: number, gapMs: number): void {
+  const socket = connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  const byte = Buffer.from('x');
+  const micros: number[] = [];
+  let sentAt = 0n;
+  const send = (): void => {
+    sentAt = process.hrtime.bigint();
+    socket.write(byte);
+  };
+  socket.on('connect', send);
+  socket.on('data', () => {
+    micros.push(Number(process.hrtime.bigint() - sentAt) / 1000);
+    if (micros.length < count) {
+      setTimeout(send, gapMs);
+      return;
+    }
+    micros.sort((a, b) => a - b);
+    const at = (q: number): number => Math.round(micros[Math.min(micros.length - 1, Math.floor(q * micros.length))]!);
+    console.log(JSON.stringify({ gapMs, count, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(micros[micros.length - 1]!) }));
+    socket.destroy();
+  });
+}
+
+async function main(): Promise<void> {
+  const realtime = Number(values['review-rt']);
+  console.log(`bench:round-trip — ${setChildNice(-10)}`);
+  const self = fileURLToPath(import.meta.url);
+  // As review-target.ts starts the webhook: core 1, ten nice levels up, real-time main thread.
+  const echoArgs = [...(realtime > 0 ? ['--single-threaded'] : []), '--import', 'tsx', self, '--echo'];
+  const echoChild = spawnNode('loadgen', 1, echoArgs, { stdio: ['ignore', 'pipe', 'pipe'] }, 10);
+  try {
+    const port = await waitForLine(echoChild, /\{"port":(\d+)\}/, 20_000);
+    console.log(`echo on core 1: ${realtime > 0 && echoChild.pid !== undefined ? setRealtime(echoChild.pid, realtime) : 'nice levels only'}`);
+    console.log('| ms between round trips | round trips | p50 µs | p90 µs | p99 µs | max µs |\n|---|---|---|---|---|---|');
+    for (const gap of values.gaps.split(',').map(Number)) {
+      const pinger = spawnNode('server', 0, ['--import', 'tsx', self, '--ping', port, '--count', values.count, '--gaps', String(gap)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = await waitForLine(pinger, /(\{"gapMs".*\})/, 120_000);
+      const r = JSON.parse(line) as { gapMs: number; count: number; p50: number; p90: number; p99: number; max: number };
+      console.log(`| ${r.gapMs} | ${r.count} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} |`);
+      await stopChild(pinger);
+    }
+  } finally {
+    await stopChild(echoChild);
+  }
+}
+
+if (values.echo) echo();
+else if (values.ping !== undefined) ping(Number(values.ping), Number(values.count), Number(values.gaps));
+else await main();
