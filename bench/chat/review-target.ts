@@ -11,7 +11,8 @@ import { setRealtime, spawnNode, stopChild, waitForLine } from './proc.js';
 let webhookCore = 1;
 /** SCHED_FIFO priority of the webhook's main thread; 0: nice levels only. */
 let webhookRealtime = 1;
-export function setReviewWebhookCore(core: number, realtime = webhookRealtime): void {
+/** Where the webhook runs (`--review-core`) and at which real-time priority (`--review-rt`). */
+export function placeReviewWebhook(core: number, realtime = webhookRealtime): void {
   if (!Number.isInteger(realtime) || realtime < 0 || realtime > 99) throw new Error('--review-rt: 0 (off) or a SCHED_FIFO priority 1–99');
   webhookCore = core;
   webhookRealtime = realtime;

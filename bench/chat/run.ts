@@ -24,7 +24,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
 import { reviewComparison } from './review-report.js';
-import { setReviewWebhookCore } from './review-target.js';
+import { placeReviewWebhook } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runSchedule, type Outcome } from './schedule.js';
 import { runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
@@ -76,7 +76,7 @@ if (values.profile !== undefined) {
   console.log(`profiling the ${values.profile} child of every step into ${dir}`);
 }
 if (values['parlor-root'] !== undefined) setParlorRoot(values['parlor-root']);
-setReviewWebhookCore(Number(values['review-core']), Number(values['review-rt']));
+placeReviewWebhook(Number(values['review-core']), Number(values['review-rt']));
 const fixedSteps = values.steps !== undefined;
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number, 1 or more');
