@@ -5,9 +5,14 @@
  * else running. A review costs at least one such round trip; on a virtual machine whose idle
  * vCPUs must be woken by the host, it is far from the microseconds of bare metal.
  *
+ * Then, as a second table, how often each core stops a busy loop for over 0.5 ms (a vCPU
+ * descheduled by the host, or the kernel's own work): any such pause on the way of a message
+ * or of its review shows up in the latency.
+ *
  * Options: --count N (round trips per spacing, default 1000)  --gaps 10,1 (ms between round
  *          trips, default 10 and 1: bench:chat's 100 and 1,000 reviews a second)
  *          --review-rt N (SCHED_FIFO priority of the echo's main thread, default 1; 0 = nice only)
+ *          --spin S (seconds of busy loop on both cores at once, default 10; 0 = skip)
  */
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +26,8 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     gaps: { type: 'string', default: '10,1' },
     'review-rt': { type: 'string', default: '1' },
+    spin: { type: 'string', default: '10' },
+    'spin-child': { type: 'boolean', default: false },
   },
 });
 
@@ -59,6 +66,34 @@ function ping(port: number, count: number, gapMs: number): void {
   });
 }
 
+/** Pause of a busy loop worth counting, in nanoseconds. */
+const PAUSE_NS = 500_000n;
+
+/** Child: spins for `seconds`, then prints the pauses over 0.5 ms (count, total and longest, ms) as JSON. */
+function spin(seconds: number): void {
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(Math.round(seconds * 1e9));
+  const pauses: number[] = [];
+  let last = start;
+  for (let now = start; now < end; now = process.hrtime.bigint()) {
+    if (now - last > PAUSE_NS) pauses.push(Number(now - last) / 1e6);
+    last = now;
+  }
+  const total = pauses.reduce((a, b) => a + b, 0);
+  console.log(JSON.stringify({ pauses: pauses.length, totalMs: Number(total.toFixed(1)), longestMs: Number(Math.max(0, ...pauses).toFixed(2)), share: total / (seconds * 1000) }));
+}
+
+async function spinBothCores(self: string, seconds: number): Promise<void> {
+  console.log(`\n| core | pauses > 0.5 ms in ${seconds} s | time lost | longest ms |\n|---|---|---|---|`);
+  const children = [0, 1].map((core) => spawnNode(core === 0 ? 'server' : 'loadgen', core, ['--import', 'tsx', self, '--spin-child', '--spin', String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const lines = await Promise.all(children.map((child) => waitForLine(child, /(\{"pauses".*\})/, seconds * 1000 + 30_000)));
+  lines.forEach((line, core) => {
+    const r = JSON.parse(line) as { pauses: number; totalMs: number; longestMs: number; share: number };
+    console.log(`| ${core} | ${r.pauses} | ${r.totalMs} ms (${(100 * r.share).toFixed(2)} %) | ${r.longestMs} |`);
+  });
+  await Promise.all(children.map((child) => stopChild(child)));
+}
+
 async function main(): Promise<void> {
   const realtime = Number(values['review-rt']);
   console.log(`bench:round-trip — ${setChildNice(-10)}`);
@@ -80,8 +115,11 @@ async function main(): Promise<void> {
   } finally {
     await stopChild(echoChild);
   }
+  const seconds = Number(values.spin);
+  if (seconds > 0) await spinBothCores(self, seconds);
 }
 
 if (values.echo) echo();
+else if (values['spin-child']) spin(Number(values.spin));
 else if (values.ping !== undefined) ping(Number(values.ping), Number(values.count), Number(values.gaps));
 else await main();
