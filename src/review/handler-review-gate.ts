@@ -74,11 +74,11 @@ export class HandlerReviewGate implements ReviewGate {
     const arrived = awaitAnswer();
     try {
       raw = await this.call(uri, request, cancellation);
-      arrived();
     } catch (err) {
-      arrived();
       const reason = cancellation.reason !== undefined ? 'timeout' : 'error';
       return fallback(reason, err instanceof Error ? err.message : String(err));
+    } finally {
+      arrived();
     }
 
     const verdict = judgeAnswer(raw, request, maximumMessageLength);

@@ -3,9 +3,9 @@
  * queued for a connection go to the socket as one buffer, one write, when the Outbox's pass
  * reaches it (at the end of the turn; long passes are sliced over several turns). Recipients
  * of one room usually queue the very same frames, so the joined buffer is built once and
- * shared (a plain write is also much cheaper than a writev of many small chunks). Frames are complete WebSocket frames written
- * to the raw socket; `ws` writes its own control frames (ping, close) whole to the same
- * socket, so the two interleave safely.
+ * shared (a plain write is also much cheaper than a writev of many small chunks). Frames are
+ * complete WebSocket frames written to the raw socket; `ws` writes its own control frames
+ * (ping, close) whole to the same socket, so the two interleave safely.
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
