@@ -16,7 +16,11 @@ export function stepLine(r: StepRecord): string {
     `(${(r.result.sentInWindow / r.result.windowSeconds).toFixed(0)} msg/s sent), ` +
     `p50 ${ms(r.result.p50Ms)} ms, p99 ${ms(r.result.p99Ms)} ms, max ${ms(r.result.maxMs)} ms, ` +
     `server ${r.serverCpuPercent.toFixed(0)}% CPU, ${r.cpuMicrosPerDelivery.toFixed(2)} µs/delivery, RSS ${mb(r.rssLoadedBytes)} MB, ` +
-    `load generator ${r.result.loadgenCpuPercent.toFixed(0)}% CPU — ${verdict}`
+    `load generator ${r.result.loadgenCpuPercent.toFixed(0)}% CPU — ${verdict}` +
+    (r.result.phases === undefined
+      ? ''
+      : `\n    without / with review (interleaved): p50 ${r.result.phases.map((s) => ms(s.p50Ms)).join(' / ')} ms, ` +
+        `p99 ${r.result.phases.map((s) => ms(s.p99Ms)).join(' / ')} ms, deliveries ${r.result.phases.map((s) => s.deliveries).join(' / ')}`)
   );
 }
 

@@ -1,9 +1,10 @@
 /**
- * The review comparison of bench:chat: for each step run against both `parlor` and
+ * The review comparisons of bench:chat: for each step run against both `parlor` and
  * `parlor-review`, the p99 latency review adds (goal: under 5 ms) and the messages per second
  * each sustained; then the highest sustained message rate with review against without (goal:
- * above half).
+ * above half). For `parlor-review-ab`, the same p99 difference within each run (phases.ts).
  */
+import { PLAIN, REVIEWED } from './phases.js';
 import { stepLabel } from './report.js';
 import type { StepRecord } from './step.js';
 
@@ -61,4 +62,34 @@ export function reviewComparison(records: readonly StepRecord[]): string {
       `(${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—'}; goal above 0.5×; coarse: the steps are discrete).`,
   );
   return rows.join('\n');
+}
+
+/** Per `parlor-review-ab` run: latency of the blocks without review against those with it. */
+export function interleavedComparison(records: readonly StepRecord[]): string {
+  const rows = [
+    '| step | deliveries counted without / with review | p50 ms without → with | p99 ms without → with | p99 added ms (goal < 5) | verdict of the run |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [label, runs] of byStep(records.filter((r) => r.target === 'parlor-review-ab'))) {
+    const added: number[] = [];
+    for (const r of runs) {
+      const plain = r.result.phases?.[PLAIN];
+      const reviewed = r.result.phases?.[REVIEWED];
+      if (plain === undefined || reviewed === undefined || plain.deliveries === 0 || reviewed.deliveries === 0) {
+        rows.push(`| ${label} | (a side counted nothing) | | | | ${r.failures.join('; ') || 'sustained'} |`);
+        continue;
+      }
+      const delta = reviewed.p99Ms - plain.p99Ms;
+      added.push(delta);
+      rows.push(
+        `| ${label} | ${plain.deliveries} / ${reviewed.deliveries} | ${plain.p50Ms.toFixed(1)} → ${reviewed.p50Ms.toFixed(1)} | ` +
+          `${plain.p99Ms.toFixed(1)} → ${reviewed.p99Ms.toFixed(1)} | ${delta.toFixed(1)}${delta < 5 ? '' : ' (over)'} | ${r.failures.join('; ') || 'sustained'} |`,
+      );
+    }
+    if (added.length > 1) {
+      const m = mean(added);
+      rows.push(`| ${label}, mean of ${added.length} runs | | | | ${m.toFixed(1)}${m < 5 ? '' : ' (over)'} | |`);
+    }
+  }
+  return rows.length > 2 ? rows.join('\n') : '(no parlor-review-ab run)';
 }

@@ -6,7 +6,7 @@
  * 1×5000 subscribers, then more 5,000-subscriber rooms while the previous step was sustained
  * (p99 ≤ 100 ms, nothing lost), up to --max-rooms and the open-files limit.
  *
- * Options: --only parlor,parlor-chatlog,parlor-review,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
+ * Options: --only parlor,parlor-chatlog,parlor-review,parlor-review-ab,naive,coalescing  --steps 1x1000,1x2000  --max-rooms N
  *          --duration S (measured window, default 5)  --warmup S (default 3)  --drain S (default 5)
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N
  *          --json FILE (raw records)  --parlor-root DIR (run Parlor from another checkout)
@@ -15,6 +15,9 @@
  *          --nice N (priority of the server and load generator, default -10; 0 = unchanged)
  *          --profile server|loadgen (node --cpu-prof of that child, profiles in bench-profiles/)
  *          --rounds N (with --steps: run every step N times)
+ *          --block S, --settle MS (parlor-review-ab: seconds per block with or without review, default 2;
+ *          messages sent this long after a switch count for neither side, default 250)
+ *          --ab-control (parlor-review-ab switches, but review stays off on both sides: a check of the method)
  * Steps run one after another, each for every target, the order of targets alternating
  * (schedule.ts).
  */
@@ -23,7 +26,8 @@ import { loadavg, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
-import { reviewComparison } from './review-report.js';
+import { MIN_WARMUP_MS } from './phases.js';
+import { interleavedComparison, reviewComparison } from './review-report.js';
 import { placeReviewWebhook } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
 import { runSchedule, type Outcome } from './schedule.js';
@@ -49,6 +53,9 @@ const { values } = parseArgs({
     nice: { type: 'string', default: '-10' },
     profile: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    block: { type: 'string', default: '2' },
+    settle: { type: 'string', default: '250' },
+    'ab-control': { type: 'boolean', default: false },
   },
 });
 
@@ -63,7 +70,11 @@ const opts: StepOptions = {
   measureMs: Number(values.duration) * 1000,
   drainMs: Number(values.drain) * 1000,
   contentBytes: Number(values['content-bytes']),
+  blockMs: Number(values.block) * 1000,
+  settleMs: Number(values.settle),
+  abControl: values['ab-control'] ?? false,
 };
+if (!(opts.blockMs > 0) || !(opts.settleMs >= 0) || opts.settleMs >= opts.blockMs) throw new Error('--block: seconds > 0; --settle: milliseconds ≥ 0, shorter than a block');
 const parsePlan = (s: string): StepPlan => {
   const m = /^(\d+)x(\d+)$/.exec(s.trim());
   if (m === null) throw new Error(`--steps: "${s}" is not ROOMSxSUBSCRIBERS (e.g. 1x5000)`);
@@ -96,6 +107,9 @@ console.log(
 console.log(setChildNice(Number(values.nice)));
 console.log(`open-files limit ${fdLimit}: at most ${maxConnections} connections per step; escalation up to ${maxRooms} rooms of 5,000`);
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers`);
+if (targets.includes('parlor-review-ab')) {
+  console.log(`parlor-review-ab: at least ${MIN_WARMUP_MS / 1000} s warm-up, blocks of ${opts.blockMs / 1000} s, ${opts.settleMs} ms settling after a switch${opts.abControl ? '; CONTROL: review stays off on both sides' : ''}`);
+}
 
 const records: StepRecord[] = [];
 async function runOne(target: TargetName, plan: StepPlan): Promise<Outcome> {
@@ -139,6 +153,10 @@ if (targets.includes('parlor') && targets.includes('parlor-chatlog')) {
 }
 if (targets.includes('parlor') && targets.includes('parlor-review')) {
   console.log(`\n## Parlor with review (instant local webhook on every room) / Parlor\n\n${reviewComparison(records)}`);
+}
+if (targets.includes('parlor-review-ab')) {
+  const heading = opts.abControl ? 'CONTROL (--ab-control): review off on both sides, "with review" is a second plain side' : 'Review switched off and on within each run';
+  console.log(`\n## ${heading} (parlor-review-ab)\n\n${interleavedComparison(records)}`);
 }
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(records, null, 2));

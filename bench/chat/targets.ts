@@ -8,6 +8,7 @@ import {
   CreateLoggingConfigurationCommand,
   CreateRoomCommand,
   IvschatClient,
+  UpdateRoomCommand,
   type ChatTokenCapability,
   type DestinationConfiguration,
 } from '@aws-sdk/client-ivschat';
@@ -24,9 +25,10 @@ export const SERVER_CORE = 0;
 /**
  * `parlor-chatlog`: Parlor with one logging configuration of each kind (local sink) on every room.
  * `parlor-review`: Parlor with every room reviewed by an instant local webhook (review-target.ts).
+ * `parlor-review-ab`: the same, with review switched off and on during the window (phases.ts).
  */
-export type TargetName = 'parlor' | 'parlor-chatlog' | 'parlor-review' | 'naive' | 'coalescing';
-export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'parlor-chatlog', 'parlor-review', 'naive', 'coalescing'];
+export type TargetName = 'parlor' | 'parlor-chatlog' | 'parlor-review' | 'parlor-review-ab' | 'naive' | 'coalescing';
+export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'parlor-chatlog', 'parlor-review', 'parlor-review-ab', 'naive', 'coalescing'];
 
 /** One destination of each kind, written by the local sink under the data directory. */
 const CHAT_LOG_DESTINATIONS: readonly DestinationConfiguration[] = [
@@ -46,6 +48,8 @@ export interface RunningTarget {
   readonly port: number;
   /** Mints one single-use token per connection (publishers may send, subscribers only read). */
   tokens(shape: RoomShape): Promise<RoomTokens[]>;
+  /** Interleaved targets: sets (UpdateRoom) or removes every room's review handler. */
+  setReview?(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,7 +123,7 @@ function startNodeFlags(): string[] {
   return flags.split(/\s+/).filter((f) => f !== '');
 }
 
-async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<RunningTarget> {
+async function startParlor(chatLog: boolean, review?: ReviewSetup, interleaved = false): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
   buildParlor();
   const child = startChild([...startNodeFlags(), 'dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot, false);
@@ -131,9 +135,18 @@ async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<Runn
     credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
     maxAttempts: 1,
   });
+  const roomArns: string[] = [];
   return {
     pid: child.pid!,
     port,
+    ...(review && interleaved
+      ? {
+          async setReview(on: boolean) {
+            const messageReviewHandler = on ? review.handler : { uri: '' };
+            await Promise.all(roomArns.map((identifier) => client.send(new UpdateRoomCommand({ identifier, messageReviewHandler }))));
+          },
+        }
+      : {}),
     async tokens(shape) {
       const loggingConfigurationIdentifiers: string[] = [];
       for (const destinationConfiguration of chatLog ? CHAT_LOG_DESTINATIONS : []) {
@@ -151,6 +164,7 @@ async function startParlor(chatLog: boolean, review?: ReviewSetup): Promise<Runn
           ),
         ),
       );
+      roomArns.push(...rooms.map((room) => room.arn!));
       const mint = (arn: string, userId: string, capabilities: ChatTokenCapability[]) => async (): Promise<string> => {
         const out = await client.send(new CreateChatTokenCommand({ roomIdentifier: arn, userId, capabilities }));
         if (out.token === undefined) throw new Error('CreateChatToken returned no token');
@@ -185,7 +199,8 @@ export function startTarget(name: TargetName): Promise<RunningTarget> {
     case 'parlor-chatlog':
       return startParlor(name === 'parlor-chatlog');
     case 'parlor-review':
-      return startReviewWebhook().then((review) => startParlor(false, review));
+    case 'parlor-review-ab':
+      return startReviewWebhook().then((review) => startParlor(false, review, name === 'parlor-review-ab'));
     case 'naive':
     case 'coalescing':
       return startReference(name);
