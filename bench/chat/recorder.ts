@@ -33,9 +33,9 @@ export class Recorder {
   readonly phaseLatency: readonly Uint32Array[] = PHASES.map(histogram);
   /** Phase each message was sent in, NO_PHASE when none was counted. */
   readonly sentPhase: Uint8Array;
-  /** The phase sends are counted in from `phaseFromUs` on; NO_PHASE: none. */
-  phase: Phase | typeof NO_PHASE = NO_PHASE;
-  phaseFromUs = 0;
+  /** The phase sends are counted in from `#phaseFromUs` on; NO_PHASE: none. */
+  #phase: Phase | typeof NO_PHASE = NO_PHASE;
+  #phaseFromUs = 0;
   /** Deliveries per message; index = (room * publishers + publisher) * maxSeq + seq. */
   readonly delivered: Uint16Array;
   /** 1 once the message was written by its publisher, 2 once the server refused it (ERROR). */
@@ -68,14 +68,14 @@ export class Recorder {
 
   /** Messages sent from `fromUs` on count for `phase` (NO_PHASE: for none). */
   setPhase(phase: Phase | typeof NO_PHASE, fromUs: number): void {
-    this.phase = phase;
-    this.phaseFromUs = fromUs;
+    this.#phase = phase;
+    this.#phaseFromUs = fromUs;
   }
 
   recordSend(room: number, publisher: number, seq: number, nowUs: number): void {
     const i = this.messageIndex(room, publisher, seq);
     this.state[i] = 1;
-    this.sentPhase[i] = nowUs >= this.phaseFromUs ? this.phase : NO_PHASE;
+    this.sentPhase[i] = nowUs >= this.#phaseFromUs ? this.#phase : NO_PHASE;
     this.sent++;
     if (nowUs >= this.windowStartUs && nowUs < this.windowEndUs && this.windowStartUs > 0) this.sentInWindow++;
   }

@@ -58,8 +58,7 @@ export function reviewComparison(records: readonly StepRecord[]): string {
   const ratio = best > 0 ? bestReviewed / best : Number.NaN;
   rows.push(
     '',
-    "Separate runs: the bench machine's speed drifts between runs (pairs at 1×1000 and 1×2000 scattered by ±10 ms there); " +
-      'parlor-review-ab compares both sides within each run (docs/benchmarks.md).',
+    'Separate runs differ by the drift of the machine between them as well as by review; parlor-review-ab compares both within each run.',
     `Highest sustained messages/s: ${best.toFixed(0)} without review, ${bestReviewed.toFixed(0)} with review ` +
       `(${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—'}; goal above 0.5×; coarse: the steps are discrete).`,
   );
