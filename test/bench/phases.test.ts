@@ -1,8 +1,9 @@
-/** bench:chat's interleaved runs: the ABBA switches, and the load generator's per-side latency. */
+/** bench:chat's interleaved runs: the ABBA switches, the load generator's per-side latency, the table. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NO_PHASE, phaseSwitches, PLAIN, REVIEWED } from '../../bench/chat/phases.js';
 import { Recorder } from '../../bench/chat/recorder.js';
+import { interleavedComparison } from '../../bench/chat/review-report.js';
 
 test('the window is split into groups of four blocks, plain reviewed reviewed plain, listing only real switches', () => {
   assert.deepEqual(phaseSwitches(16_000, 2_000), [
@@ -65,4 +66,21 @@ test('messages sent while settling after a switch, or with no side set, count fo
   assert.equal(rec.phaseStats(REVIEWED).p99Ms, 15.1);
   assert.equal(rec.phaseStats(PLAIN).deliveries, 0);
   assert.ok(Number.isNaN(rec.phaseStats(PLAIN).p99Ms));
+});
+
+test('the interleaved table gives each run the p99 review adds, and the mean per step', () => {
+  type Rec = Parameters<typeof interleavedComparison>[0][number];
+  const run = (plainP99: number, reviewedP99: number, target = 'parlor-review-ab'): Rec =>
+    ({
+      target,
+      plan: { rooms: 1, subscribers: 1000 },
+      failures: [],
+      result: { phases: [{ deliveries: 10, p50Ms: 1, p99Ms: plainP99 }, { deliveries: 12, p50Ms: 2, p99Ms: reviewedP99 }] },
+    }) as unknown as Rec;
+  const table = interleavedComparison([run(10, 12.5), run(10, 17), run(10, 90, 'parlor-review')]);
+  assert.match(table, /\| 1×1000 \| 10 \/ 12 \| 1\.0 → 2\.0 \| 10\.0 → 12\.5 \| 2\.5 \| sustained \|/);
+  assert.match(table, /\| 10\.0 → 17\.0 \| 7\.0 \(over\) \|/);
+  assert.match(table, /mean of 2 runs \| \| \| \| 4\.8 \|/);
+  assert.doesNotMatch(table, /90\.0/);
+  assert.equal(interleavedComparison([]), '(no parlor-review-ab run)');
 });
