@@ -7,8 +7,9 @@
  *
  * The blocks go plain, reviewed, reviewed, plain, plain, … (ABBA, see phaseSwitches). Messages
  * sent in the first `settleMs` after a switch count for neither side: they may wait behind the
- * other side's backlog. The warm-up is at least MIN_WARMUP_MS: a server still speeding up in
- * the first seconds of the window favours the side that comes later.
+ * other side's backlog. The warm-up is at least MIN_WARMUP_MS (a server still speeding up in
+ * the first seconds of the window favours the side that comes later) and the window at least
+ * MIN_WINDOW_MS.
  */
 
 /**
@@ -16,6 +17,12 @@
  * sides (`--ab-control`) came out 1–3.5 ms faster at p99 on the side whose blocks came later.
  */
 export const MIN_WARMUP_MS = 10_000;
+/**
+ * Shortest measured window of an interleaved step, ms: 16 blocks of 2 s, as in the runs
+ * docs/benchmarks.md reports. Each side's p99 rests on its worst 1 % of deliveries, a few
+ * moments of the run; the default 5 s window would give each side 2.5 s of them.
+ */
+export const MIN_WINDOW_MS = 32_000;
 
 /** Index of a side's histogram. */
 export type Phase = 0 | 1;

@@ -26,7 +26,7 @@ import { loadavg, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, profileChild, setChildNice, TASKSET_AVAILABLE, type ChildRole } from './proc.js';
-import { MIN_WARMUP_MS } from './phases.js';
+import { MIN_WARMUP_MS, MIN_WINDOW_MS } from './phases.js';
 import { interleavedComparison, reviewComparison } from './review-report.js';
 import { placeReviewWebhook } from './review-target.js';
 import { ceilingLines, ratioTable, stepLine, stepTable } from './report.js';
@@ -108,7 +108,7 @@ console.log(setChildNice(Number(values.nice)));
 console.log(`open-files limit ${fdLimit}: at most ${maxConnections} connections per step; escalation up to ${maxRooms} rooms of 5,000`);
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers`);
 if (targets.includes('parlor-review-ab')) {
-  console.log(`parlor-review-ab: at least ${MIN_WARMUP_MS / 1000} s warm-up, blocks of ${opts.blockMs / 1000} s, ${opts.settleMs} ms settling after a switch${opts.abControl ? '; CONTROL: review stays off on both sides' : ''}`);
+  console.log(`parlor-review-ab: at least ${MIN_WARMUP_MS / 1000} s warm-up and ${MIN_WINDOW_MS / 1000} s measured, blocks of ${opts.blockMs / 1000} s, ${opts.settleMs} ms settling after a switch${opts.abControl ? '; CONTROL: review stays off on both sides' : ''}`);
 }
 
 const records: StepRecord[] = [];

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { LoadgenToRunner, RunnerToLoadgen, StepResult } from './ipc.js';
-import { MIN_WARMUP_MS, phaseSwitches, REVIEWED } from './phases.js';
+import { MIN_WARMUP_MS, MIN_WINDOW_MS, phaseSwitches, REVIEWED } from './phases.js';
 import { cpuMicros, rssBytes, spawnNode, stopChild } from './proc.js';
 import { startTarget, type TargetName } from './targets.js';
 
@@ -91,16 +91,17 @@ async function interleave(
   tell: (msg: RunnerToLoadgen) => void,
   next: ReturnType<typeof inbox>,
   t0: number,
+  measureMs: number,
   opts: StepOptions,
 ): Promise<void> {
-  for (const { atMs, phase } of phaseSwitches(opts.measureMs, opts.blockMs)) {
+  for (const { atMs, phase } of phaseSwitches(measureMs, opts.blockMs)) {
     await sleep(t0 + atMs - performance.now());
     tell({ type: 'phase', phase: null, settleMs: 0 });
     await next('phase-set', 10_000);
     await setReview(phase === REVIEWED && !opts.abControl);
     tell({ type: 'phase', phase, settleMs: opts.settleMs });
   }
-  await sleep(t0 + opts.measureMs - performance.now());
+  await sleep(t0 + measureMs - performance.now());
 }
 
 export async function runStep(target: TargetName, plan: StepPlan, opts: StepOptions): Promise<StepRecord> {
@@ -119,17 +120,18 @@ export async function runStep(target: TargetName, plan: StepPlan, opts: StepOpti
     const rssIdleBytes = rssBytes(server.pid);
 
     const perPublisherHz = opts.roomRate / opts.publishers;
-    const warmupMs = server.setReview ? Math.max(opts.warmupMs, MIN_WARMUP_MS) : opts.warmupMs;
-    const maxSeq = Math.ceil((perPublisherHz * (warmupMs + opts.measureMs)) / 1000) + 10;
+    const { setReview } = server;
+    const warmupMs = setReview ? Math.max(opts.warmupMs, MIN_WARMUP_MS) : opts.warmupMs;
+    const measureMs = setReview ? Math.max(opts.measureMs, MIN_WINDOW_MS) : opts.measureMs;
+    const maxSeq = Math.ceil((perPublisherHz * (warmupMs + measureMs)) / 1000) + 10;
     tell({ type: 'publish', perPublisherHz, maxSeq, contentBytes: opts.contentBytes });
     await sleep(warmupMs);
     tell({ type: 'window-start' });
     await next('window-started', 10_000);
     const cpu0 = cpuMicros(server.pid);
     const t0 = performance.now();
-    const { setReview } = server;
-    if (setReview) await interleave((on) => setReview(on), tell, next, t0, opts);
-    else await sleep(opts.measureMs);
+    if (setReview) await interleave((on) => setReview(on), tell, next, t0, measureMs, opts);
+    else await sleep(measureMs);
     const cpu1 = cpuMicros(server.pid);
     const wallUs = (performance.now() - t0) * 1000;
     tell({ type: 'window-end' });
