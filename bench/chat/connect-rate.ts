@@ -18,6 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cpuMicros, setChildNice, TASKSET_AVAILABLE } from './proc.js';
 import { SERVER_CORE, setParlorRoot, startTarget } from './targets.js';
+import { percentile } from '../percentile.js';
 import { readUpgradeResponse, upgradeRequest } from './ws-client-frames.js';
 
 const { values } = parseArgs({
@@ -82,7 +83,6 @@ async function openAll(port: number, tokens: readonly string[], limit: number): 
   return out;
 }
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const median = (xs: readonly number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
 
 interface Row {

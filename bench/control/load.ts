@@ -7,6 +7,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent, request } from 'node:http';
 import type { Credentials } from './servers.js';
+import { percentile } from '../percentile.js';
 
 export interface PreparedRequest {
   readonly path: string;
@@ -54,10 +55,6 @@ export interface LoadResult {
   readonly loadCores: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /**
  * Sends `requests` round-robin to `endpoint`: warm-up (not counted), then the measured window.

@@ -5,6 +5,7 @@
 import { Agent, request } from 'node:http';
 import { NEVER_CANCELLED } from '../../src/review/message-reviewer.js';
 import { Http1Pool } from '../../src/review/http1-pool.js';
+import { percentile } from '../percentile.js';
 
 const [portText, client, burstText, secondsText] = process.argv.slice(2);
 const port = Number(portText);
@@ -73,7 +74,7 @@ function report(): void {
   const cpu = process.cpuUsage(cpu0);
   const n = latencies.length;
   latencies.sort((a, b) => a - b);
-  const q = (p: number): string => (latencies[Math.min(n - 1, Math.floor(p * n))] ?? NaN).toFixed(2);
+  const q = (p: number): string => percentile(latencies, 100 * p).toFixed(2);
   const perReq = (us: number): string => (us / n).toFixed(0);
   const wall = (endAt - t0) / 1000;
   console.log(

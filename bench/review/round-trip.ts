@@ -18,6 +18,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setChildNice, setRealtime, spawnNode, stopChild, waitForLine } from '../chat/proc.js';
+import { percentile } from '../percentile.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +61,7 @@ function ping(port: number, count: number, gapMs: number): void {
       return;
     }
     micros.sort((a, b) => a - b);
-    const at = (q: number): number => Math.round(micros[Math.min(micros.length - 1, Math.floor(q * micros.length))]!);
+    const at = (q: number): number => Math.round(percentile(micros, 100 * q));
     console.log(JSON.stringify({ gapMs, count, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(micros[micros.length - 1]!) }));
     socket.destroy();
   });
