@@ -16,6 +16,8 @@ import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
+import { HistoryWriter } from '../history/history-writer.js';
+import { SqliteMessageHistory } from '../history/sqlite-message-history.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import type { ReviewGate } from '../review/review-gate.js';
@@ -81,6 +83,7 @@ export async function startParlor(
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
+  const history = new HistoryWriter(new SqliteMessageHistory(join(config.dataDir, 'history.db')), logger);
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
   const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
@@ -90,6 +93,7 @@ export async function startParlor(
     rateLimiter,
     review: options.review ?? review.gate,
     chatLog,
+    history,
     encode: encodeTextFrame,
     now,
     log: logger,
@@ -106,7 +110,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
-  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
+  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat, history };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({
@@ -148,6 +152,7 @@ export async function startParlor(
         await fanOut.close();
         await rateLimiter.close();
         await chatLog.close();
+        await history.close();
         review.close();
         await store.close();
       })();

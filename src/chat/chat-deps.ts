@@ -1,6 +1,7 @@
 /** What the chat core is built from; chosen by the composition root. */
 import type { ChatLogger } from '../chat-log/chat-logger.js';
 import type { FanOut } from '../fan-out/fan-out.js';
+import type { HistoryWriter } from '../history/history-writer.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { ReviewGate } from '../review/review-gate.js';
 import type { FrameEncoder } from './connection.js';
@@ -16,6 +17,8 @@ export interface ChatDeps {
   /** Absent: rooms' review handlers are not called (messages pass unreviewed). */
   readonly review: ReviewGate | undefined;
   readonly chatLog: ChatLogger;
+  /** Where delivered messages of rooms with `parlor:history` are kept. */
+  readonly history: HistoryWriter;
   readonly encode: FrameEncoder;
   /** Epoch milliseconds. */
   readonly now: () => number;

@@ -6,6 +6,7 @@
  */
 import type { ChatTokenClaims } from '../domain/chat-token.js';
 import { newId } from '../domain/ids.js';
+import { parlorSettings } from '../domain/parlor-settings.js';
 import type { Room } from '../domain/room.js';
 import type { ChangeObserver, ChatPlane } from '../control-plane/context.js';
 import { NO_OBSERVER } from '../control-plane/context.js';
@@ -153,7 +154,9 @@ export class ChatService implements ChatPlane {
   }
 
   async deleteMessage(room: Room, messageId: string, reason: string | undefined): Promise<string> {
-    return this.#broadcastEvent(room, (id, now) => deleteMessageEvent(id, '', messageId, reason, now));
+    const id = await this.#broadcastEvent(room, (id, now) => deleteMessageEvent(id, '', messageId, reason, now));
+    if (parlorSettings(room.tags).history > 0) this.options.history.remove(room.arn, messageId);
+    return id;
   }
 
   /** Delivers an API-originated EVENT to the room and logs it; resolves to its Id. */
@@ -173,12 +176,20 @@ export class ChatService implements ChatPlane {
     this.options.chatLog.record(room, 'EVENT', frame, now);
   }
 
-  /** Live room changes from the control plane, sent through the fan-out to every node. */
+  /**
+   * Live room changes from the control plane, sent through the fan-out to every node. History
+   * is shared by the nodes, so the node that made the change trims or forgets it.
+   */
   readonly changes: ChangeObserver = {
     ...NO_OBSERVER,
-    roomUpdated: (room) => this.#publish({ kind: 'room-updated', roomArn: room.arn, room }),
-    roomDeleted: (room) =>
-      this.#publish({ kind: 'room-deleted', roomArn: room.arn, frame: errorFrame(newId(), '', 404, 'The room was deleted') }),
+    roomUpdated: (room) => {
+      this.options.history.trim(room.arn, parlorSettings(room.tags).history);
+      this.#publish({ kind: 'room-updated', roomArn: room.arn, room });
+    },
+    roomDeleted: (room) => {
+      this.options.history.forget(room.arn);
+      this.#publish({ kind: 'room-deleted', roomArn: room.arn, frame: errorFrame(newId(), '', 404, 'The room was deleted') });
+    },
   };
 
   #publish(envelope: Parameters<ChatDeps['fanOut']['publish']>[0]): void {

@@ -4,6 +4,7 @@
  * are queued on every connection of the room.
  */
 import type { Envelope } from '../domain/envelope.js';
+import { parlorSettings, type ParlorSettings } from '../domain/parlor-settings.js';
 import type { Room } from '../domain/room.js';
 import type { FanOut } from '../fan-out/fan-out.js';
 import type { ChatSession } from './chat-session.js';
@@ -12,6 +13,8 @@ import { CLOSE, type FrameEncoder, type WireFrame } from './connection.js';
 export interface LocalRoom {
   /** The room's settings as last stored; replaced on UpdateRoom (read at every message). */
   room: Room;
+  /** The `parlor:` settings of `room`'s tags (replaced with it, see setRoom). */
+  settings: ParlorSettings;
   readonly sessions: Set<ChatSession>;
 }
 
@@ -29,11 +32,11 @@ export class RoomHub {
   enter(room: Room): LocalRoom {
     let local = this.#rooms.get(room.arn);
     if (!local) {
-      local = { room, sessions: new Set<ChatSession>() };
+      local = { room, settings: parlorSettings(room.tags), sessions: new Set<ChatSession>() };
       this.#rooms.set(room.arn, local);
       this.fanOut.join(room.arn);
     } else if (room.updateTime > local.room.updateTime) {
-      local.room = room;
+      setRoom(local, room);
     }
     return local;
   }
@@ -68,7 +71,7 @@ export class RoomHub {
         return;
       }
       case 'room-updated':
-        if (envelope.room.updateTime >= local.room.updateTime) local.room = envelope.room;
+        if (envelope.room.updateTime >= local.room.updateTime) setRoom(local, envelope.room);
         return;
       case 'room-deleted':
         sendToAll(local, this.encode(envelope.frame));
@@ -78,6 +81,12 @@ export class RoomHub {
         return;
     }
   }
+}
+
+/** Replaces the local room's settings (its limits and its `parlor:` settings) with `room`'s. */
+function setRoom(local: LocalRoom, room: Room): void {
+  local.room = room;
+  local.settings = parlorSettings(room.tags);
 }
 
 /** Queues `frame` (the same bytes) on every connection of the room. */

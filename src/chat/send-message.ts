@@ -6,6 +6,7 @@
  * review holds back only its own connection.
  */
 import { newId } from '../domain/ids.js';
+import type { ParlorSettings } from '../domain/parlor-settings.js';
 import type { Room } from '../domain/room.js';
 import {
   deleteMessageEvent,
@@ -81,13 +82,14 @@ export class ActionPipeline {
   }
 
   async #run(session: ChatSession, { action, receivedAt }: PendingAction): Promise<void> {
-    const room = session.local.room;
+    const { room, settings } = session.local;
     switch (action.type) {
       case 'SEND_MESSAGE':
-        return this.#sendMessage(session, room, action, receivedAt);
+        return this.#sendMessage(session, room, settings, action, receivedAt);
       case 'DELETE_MESSAGE': {
         const frame = deleteMessageEvent(newId(), action.requestId, action.messageId, action.reason, receivedAt);
         await this.deps.fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
+        if (settings.history > 0) this.deps.history.remove(room.arn, action.messageId);
         this.deps.chatLog.record(room, 'EVENT', frame, receivedAt);
         return;
       }
@@ -100,7 +102,13 @@ export class ActionPipeline {
     }
   }
 
-  async #sendMessage(session: ChatSession, room: Room, action: ClientAction & { type: 'SEND_MESSAGE' }, receivedAt: number): Promise<void> {
+  async #sendMessage(
+    session: ChatSession,
+    room: Room,
+    settings: ParlorSettings,
+    action: ClientAction & { type: 'SEND_MESSAGE' },
+    receivedAt: number,
+  ): Promise<void> {
     const { fanOut, rateLimiter, review, chatLog } = this.deps;
     if (!(await rateLimiter.take(roomRateKey(room.arn), room.maximumMessageRatePerSecond, this.deps.now()))) {
       this.#error(session, action.requestId, 429, `Over the room's ${room.maximumMessageRatePerSecond} messages per second`);
@@ -136,6 +144,8 @@ export class ActionPipeline {
       senderAttributes: session.claims.attributes,
     });
     await fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
+    // Kept as delivered (after review), once, by the node that accepted it.
+    if (settings.history > 0) this.deps.history.keep(room.arn, { id, sendTime: receivedAt, frame }, settings.history);
     chatLog.record(room, 'MESSAGE', frame, receivedAt);
   }
 

@@ -6,6 +6,7 @@ import type { Scope } from '../domain/arn.js';
 import type { ChatTokenClaims } from '../domain/chat-token.js';
 import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { Room } from '../domain/room.js';
+import type { KeptEntry } from '../history/message-history.js';
 import type { Store } from '../store/store.js';
 
 export interface OperationContext {
@@ -48,6 +49,8 @@ export interface ControlPlaneDeps {
   readonly now: () => number;
   readonly changes: ChangeObserver;
   readonly chat: ChatPlane;
+  /** Rooms' kept messages (`parlor:history`), for ListMessages. */
+  readonly history: { newest(roomArn: string, limit: number, beforeSeq?: number): Promise<KeptEntry[]> };
 }
 
 export const NO_OBSERVER: ChangeObserver = {

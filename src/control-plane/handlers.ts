@@ -14,10 +14,12 @@ import {
   listLoggingConfigurations,
   updateLoggingConfiguration,
 } from './logging-configurations.js';
-import { pageTokenProblems } from './pagination.js';
+import { listMessages } from './messages.js';
+import { pageTokenProblems, seqTokenProblems } from './pagination.js';
 import { deleteMessage, disconnectUser, sendEvent, sendEventProblems } from './room-actions.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from './rooms.js';
-import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { listTagsForResource, roomTagProblems, tagResource, untagResource } from './tags.js';
+import { parlorTagProblems } from '../domain/parlor-settings.js';
 
 export interface OperationHandler<K extends OperationName> {
   run(deps: ControlPlaneDeps, ctx: OperationContext, input: OperationShapes[K]['input']): Promise<OperationShapes[K]['output']>;
@@ -37,8 +39,11 @@ export type OperationHandlers = { readonly [K in OperationName]: OperationHandle
 
 const ANY = ['*'] as const;
 
-export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
-  CreateRoom: { run: createRoom, resources: (i) => ['*', ...(i.loggingConfigurationIdentifiers ?? [])] },
+/** The chat operations (AWS and extension); their resource is the room. */
+type ChatOperation = 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser' | 'ListMessages';
+
+export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, ChatOperation> = {
+  CreateRoom: { run: createRoom, resources: (i) => ['*', ...(i.loggingConfigurationIdentifiers ?? [])], check: (i) => parlorTagProblems(i['tags']) },
   GetRoom: { run: getRoom, resources: (i) => [i.identifier] },
   UpdateRoom: { run: updateRoom, resources: (i) => [i.identifier, ...(i.loggingConfigurationIdentifiers ?? [])] },
   DeleteRoom: { run: deleteRoom, resources: (i) => [i.identifier] },
@@ -48,15 +53,15 @@ export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, 'CreateChatToken' |
   UpdateLoggingConfiguration: { run: updateLoggingConfiguration, resources: (i) => [i.identifier] },
   DeleteLoggingConfiguration: { run: deleteLoggingConfiguration, resources: (i) => [i.identifier] },
   ListLoggingConfigurations: { run: listLoggingConfigurations, resources: () => ANY, check: pageTokenProblems },
-  TagResource: { run: tagResource, resources: (i) => [i.resourceArn] },
+  TagResource: { run: tagResource, resources: (i) => [i.resourceArn], check: roomTagProblems },
   UntagResource: { run: untagResource, resources: (i) => [i.resourceArn] },
   ListTagsForResource: { run: listTagsForResource, resources: (i) => [i.resourceArn] },
 };
 
-/** The chat operations; their resource is the room. */
-export const CHAT_HANDLERS: Pick<OperationHandlers, 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser'> = {
+export const CHAT_HANDLERS: Pick<OperationHandlers, ChatOperation> = {
   CreateChatToken: { run: createChatToken, resources: (i) => [i.roomIdentifier], check: attributesProblems },
   SendEvent: { run: sendEvent, resources: (i) => [i.roomIdentifier], check: sendEventProblems },
   DeleteMessage: { run: deleteMessage, resources: (i) => [i.roomIdentifier] },
   DisconnectUser: { run: disconnectUser, resources: (i) => [i.roomIdentifier] },
+  ListMessages: { run: listMessages, resources: (i) => [i.roomIdentifier], check: seqTokenProblems },
 };

@@ -53,3 +53,34 @@ export function pageOf<T extends PageKey>(rows: T[], limit: number): { items: T[
   const items = rows.slice(0, limit);
   return { items, nextToken: encodePageToken(items[items.length - 1]!) };
 }
+
+/** Tokens of lists ordered by a sequence number, newest first (ListMessages): the last seq returned. */
+export function encodeSeqToken(seq: number): string {
+  return Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
+}
+
+function parseSeqToken(token: string): number | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (typeof v === 'object' && v !== null) {
+      const { s } = v as { s?: unknown };
+      if (typeof s === 'number' && Number.isSafeInteger(s)) return s;
+    }
+  } catch {
+    // not a token of ours
+  }
+  return undefined;
+}
+
+/** As pageTokenProblems, for sequence tokens. */
+export function seqTokenProblems(input: Readonly<Record<string, unknown>>): FieldProblem[] {
+  const token = input['nextToken'];
+  return typeof token === 'string' && token !== '' && parseSeqToken(token) === undefined ? [BAD_TOKEN] : [];
+}
+
+export function decodeSeqToken(token: string | undefined): number | undefined {
+  if (token === undefined || token === '') return undefined;
+  const seq = parseSeqToken(token);
+  if (seq === undefined) throw ValidationException.fields([BAD_TOKEN]);
+  return seq;
+}

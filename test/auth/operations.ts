@@ -1,10 +1,12 @@
 /**
  * One valid call of every model operation through @aws-sdk/client-ivschat, found by name
  * (`<Operation>Command`), so tests can walk the model's operation list instead of a hand list.
+ * Extension operations go through Parlor's own client with the SDK client's settings.
  */
 import * as sdk from '@aws-sdk/client-ivschat';
 import type { IvschatClient } from '@aws-sdk/client-ivschat';
-import { OPERATIONS, type OperationName } from '../../src/protocol/generated/model.js';
+import { ParlorClient } from '../../src/client/index.js';
+import { EXTENSION_OPERATIONS, OPERATIONS, type ExtensionOperationName, type OperationName } from '../../src/protocol/generated/model.js';
 
 /** Resources the calls act on, made beforehand by an admin. */
 export interface Fixture {
@@ -30,6 +32,7 @@ export const VALID_INPUTS: InputMakers = {
   GetLoggingConfiguration: async (f) => ({ identifier: f.log }),
   GetRoom: async (f) => ({ identifier: f.room }),
   ListLoggingConfigurations: async () => ({}),
+  ListMessages: async (f) => ({ roomIdentifier: f.room }),
   ListRooms: async () => ({}),
   ListTagsForResource: async (f) => ({ resourceArn: f.room }),
   SendEvent: async (f) => ({ roomIdentifier: f.room, eventName: 'event' }),
@@ -47,15 +50,29 @@ type CommandClass = new (input: Record<string, unknown>) => AnyCommand;
 /** Sends `operation` with `input`; resolves to 'ok' or the error's name (never throws for AWS errors). */
 export async function outcome(client: IvschatClient, operation: OperationName, input: Record<string, unknown>): Promise<string> {
   const Command = (sdk as unknown as Record<string, CommandClass | undefined>)[`${operation}Command`];
-  if (!Command) throw new Error(`the SDK has no ${operation}Command`);
+  const extension = (EXTENSION_OPERATIONS as readonly string[]).includes(operation);
+  if (!Command && !extension) throw new Error(`the SDK has no ${operation}Command`);
   try {
-    await client.send(new Command(input));
+    if (Command) await client.send(new Command(input));
+    else await (await parlorClientLike(client)).send(operation as ExtensionOperationName, input as never);
     return 'ok';
   } catch (err) {
     const e = err as { name?: string; $metadata?: unknown };
     if (!e.$metadata || !e.name) throw err;
     return e.name;
   }
+}
+
+/** A ParlorClient with the endpoint, region and credentials of an SDK client. */
+async function parlorClientLike(client: IvschatClient): Promise<ParlorClient> {
+  const endpoint = await client.config.endpoint?.();
+  if (!endpoint) throw new Error('the SDK client has no fixed endpoint');
+  const port = endpoint.port ? `:${endpoint.port}` : '';
+  return new ParlorClient({
+    endpoint: `${endpoint.protocol}//${endpoint.hostname}${port}`,
+    region: await client.config.region(),
+    credentials: await client.config.credentials(),
+  });
 }
 
 /**

@@ -1,4 +1,6 @@
 /** The chat core without a transport: fake connections, the in-memory ports. */
+import { HistoryWriter } from '../../src/history/history-writer.js';
+import { SqliteMessageHistory } from '../../src/history/sqlite-message-history.js';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
@@ -64,6 +66,7 @@ function service(rooms: () => Room | undefined) {
     rateLimiter: new MemoryRateLimiter(),
     review: undefined,
     chatLog: NO_CHAT_LOG,
+    history: new HistoryWriter(new SqliteMessageHistory(':memory:'), { error: () => {} }),
     encode: (json) => Buffer.from(json),
     now: () => now,
     log: { error: () => {} },

@@ -1,14 +1,14 @@
 /**
- * The committed model tables are what the generator makes of the API model, and the runtime
- * operation map covers exactly the model's operations.
+ * The committed model tables are what the generator makes of the API model and the extension
+ * model, and the runtime operation map covers exactly the models' operations.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_MODEL_PATH, generate, OUTPUT_PATH } from '../../scripts/generate-model.js';
+import { DEFAULT_MODEL_PATH, EXTENSION_MODEL_PATH, generate, OUTPUT_PATH } from '../../scripts/generate-model.js';
 import { CONTROL_PLANE_HANDLERS, CHAT_HANDLERS } from '../../src/control-plane/handlers.js';
-import { OPERATIONS, SHAPES } from '../../src/protocol/generated/model.js';
+import { EXTENSION_OPERATIONS, OPERATIONS, SHAPES } from '../../src/protocol/generated/model.js';
 
 /**
  * Where the model is looked for: $IVSCHAT_MODEL, then `shared/` beside the clone (CI), then
@@ -24,15 +24,15 @@ const skip = modelPath ? undefined : `API model not found (looked at ${candidate
 if (skip) console.warn(`SKIPPING the generator check: ${skip}`);
 
 test(
-  'src/protocol/generated/model.ts is up to date with the API model (run `npm run generate`)',
+  'src/protocol/generated/model.ts is up to date with the API model and models/parlor/ (run `npm run generate`)',
   skip ? { skip } : {},
   () => {
-    const expected = generate(readFileSync(modelPath!, 'utf8'));
+    const expected = generate(readFileSync(modelPath!, 'utf8'), readFileSync(EXTENSION_MODEL_PATH, 'utf8'));
     assert.ok(readFileSync(OUTPUT_PATH, 'utf8') === expected, 'the committed file differs from the generator output; run `npm run generate`');
   },
 );
 
-const EXPECTED_OPERATIONS = [
+const AWS_OPERATIONS = [
   'CreateChatToken',
   'CreateLoggingConfiguration',
   'CreateRoom',
@@ -51,9 +51,19 @@ const EXPECTED_OPERATIONS = [
   'UpdateLoggingConfiguration',
   'UpdateRoom',
 ];
+const EXTENSION_MODEL = JSON.parse(readFileSync(EXTENSION_MODEL_PATH, 'utf8')) as { operations: Record<string, unknown> };
+const EXPECTED_OPERATIONS = [...AWS_OPERATIONS, ...Object.keys(EXTENSION_MODEL.operations)].sort();
 
-test('OPERATIONS lists exactly the 17 operations of IVS Chat 2020-07-14', () => {
+test('OPERATIONS lists exactly the 17 operations of IVS Chat 2020-07-14 and the extension operations', () => {
   assert.deepEqual(Object.keys(OPERATIONS).sort(), EXPECTED_OPERATIONS);
+  assert.deepEqual([...EXTENSION_OPERATIONS].sort(), Object.keys(EXTENSION_MODEL.operations).sort());
+  assert.ok(EXTENSION_OPERATIONS.every((op) => !AWS_OPERATIONS.includes(op)));
+});
+
+test('the merge refuses an extension shape that differs from the AWS shape of the same name', () => {
+  const aws = { operations: {}, shapes: { Limit: { type: 'integer' } } };
+  const ext = { operations: {}, shapes: { Limit: { type: 'integer', max: 5 } } };
+  assert.throws(() => generate(JSON.stringify(aws), JSON.stringify(ext)), /shape Limit differs/);
 });
 
 test('the handler map has a runnable handler for every operation and nothing else', () => {
