@@ -143,9 +143,16 @@ export class ActionPipeline {
       senderUserId: session.userId,
       senderAttributes: session.claims.attributes,
     });
-    await fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
-    // Kept as delivered (after review), once, by the node that accepted it.
-    if (settings.history > 0) this.deps.history.keep(room.arn, { id, sendTime: receivedAt, frame }, settings.history);
+    // Kept as delivered (after review), once, by the node that accepted it; queued before the
+    // publish so that a replay reading history after joining the room cannot miss it (replay.ts).
+    const keep = settings.history > 0;
+    if (keep) this.deps.history.keep(room.arn, { id, sendTime: receivedAt, frame }, settings.history);
+    try {
+      await fanOut.publish({ kind: 'deliver', roomArn: room.arn, frame });
+    } catch (err) {
+      if (keep) this.deps.history.remove(room.arn, id);
+      throw err;
+    }
     chatLog.record(room, 'MESSAGE', frame, receivedAt);
   }
 

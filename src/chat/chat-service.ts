@@ -18,6 +18,7 @@ import { ChatSession } from './chat-session.js';
 import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
 import { endSession, RoomHub } from './room-hub.js';
+import { holdLiveFrames, replay } from './replay.js';
 import type { Store } from '../store/store.js';
 
 export type Admission =
@@ -68,7 +69,10 @@ export class ChatService implements ChatPlane {
   open(admission: Admission & { kind: 'ok' }, connection: ChatConnection): ChatSession {
     const local = this.hub.enter(admission.room);
     const session = new ChatSession(admission.claims, connection, local, this.options.now());
+    const replayCount = local.settings.replay;
+    if (replayCount > 0) holdLiveFrames(session);
     local.sessions.add(session);
+    if (replayCount > 0) void replay(this.options, session, replayCount);
     this.#expiries.add(session, admission.claims.sessionExpiresAt);
     void this.#confirmRoom(session);
     return session;

@@ -5,7 +5,7 @@
 import type { ChatTokenClaims } from '../domain/chat-token.js';
 import type { ClientAction } from '../protocol/chat-frames.js';
 import type { TokenBucket } from '../rate-limit/token-bucket.js';
-import type { ChatConnection } from './connection.js';
+import type { ChatConnection, WireFrame } from './connection.js';
 import type { LocalRoom } from './room-hub.js';
 
 /** Requests per second one connection may make (SPEC §2.8's per-connection quota). */
@@ -19,6 +19,12 @@ export interface PendingAction {
   readonly receivedAt: number;
 }
 
+/** A live frame held during a replay: its bytes and the JSON it was encoded from (for its Id). */
+export interface HeldFrame {
+  readonly wire: WireFrame;
+  readonly json: string;
+}
+
 export class ChatSession implements TokenBucket {
   /** The per-connection token bucket (see CONNECTION_RATE_PER_SECOND). */
   tokens = CONNECTION_RATE_PER_SECOND;
@@ -27,6 +33,11 @@ export class ChatSession implements TokenBucket {
   pending: PendingAction[] | undefined;
   busy = false;
   closed = false;
+  /**
+   * While the session's replay is being read (`parlor:replay`): the room's live frames, held
+   * back so that none goes out before the replay (see replay.ts). Undefined otherwise.
+   */
+  held: HeldFrame[] | undefined;
 
   constructor(
     readonly claims: ChatTokenClaims,

@@ -61,10 +61,10 @@ export class RoomHub {
     if (!local) return;
     switch (envelope.kind) {
       case 'deliver':
-        sendToAll(local, this.encode(envelope.frame));
+        sendToAll(local, this.encode(envelope.frame), envelope.frame);
         return;
       case 'disconnect-user': {
-        sendToAll(local, this.encode(envelope.frame));
+        sendToAll(local, this.encode(envelope.frame), envelope.frame);
         for (const session of [...local.sessions]) {
           if (session.userId === envelope.userId) endSession(session, CLOSE.disconnected, 'Disconnected by a moderator');
         }
@@ -74,7 +74,7 @@ export class RoomHub {
         if (envelope.room.updateTime >= local.room.updateTime) setRoom(local, envelope.room);
         return;
       case 'room-deleted':
-        sendToAll(local, this.encode(envelope.frame));
+        sendToAll(local, this.encode(envelope.frame), envelope.frame);
         for (const session of [...local.sessions]) endSession(session, CLOSE.roomDeleted, 'Room deleted');
         this.#rooms.delete(envelope.roomArn);
         this.fanOut.leave(envelope.roomArn);
@@ -89,9 +89,12 @@ function setRoom(local: LocalRoom, room: Room): void {
   local.settings = parlorSettings(room.tags);
 }
 
-/** Queues `frame` (the same bytes) on every connection of the room. */
-function sendToAll(local: LocalRoom, frame: WireFrame): void {
-  for (const session of local.sessions) session.connection.send(frame);
+/** Queues `frame` (the same bytes) on every connection of the room; holds it for a session in replay. */
+function sendToAll(local: LocalRoom, frame: WireFrame, json: string): void {
+  for (const session of local.sessions) {
+    if (session.held) session.held.push({ wire: frame, json });
+    else session.connection.send(frame);
+  }
 }
 
 /** Closes a session's connection cleanly once (its queued frames go first). */

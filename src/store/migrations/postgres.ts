@@ -66,4 +66,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value BYTEA NOT NULL
   );
   `,
+  `
+  -- Kept messages of rooms with parlor:history (src/history/postgres-message-history.ts): the
+  -- MESSAGE frame as delivered; seq orders a room's messages (larger = newer).
+  CREATE TABLE kept_messages (
+    seq        BIGSERIAL PRIMARY KEY,
+    room_arn   TEXT COLLATE "C" NOT NULL,
+    id         TEXT COLLATE "C" NOT NULL,
+    send_time  BIGINT NOT NULL,
+    frame      TEXT NOT NULL
+  );
+  CREATE INDEX kept_messages_by_room ON kept_messages (room_arn, seq);
+  CREATE INDEX kept_messages_by_id ON kept_messages (room_arn, id);
+  `,
 ];
