@@ -24,7 +24,7 @@ export interface PgCountingProxy {
 
 /** Splits a client's byte stream into protocol messages and counts the statements. */
 class FrontendParser {
-  #buffer = Buffer.alloc(0);
+  #buffer: Buffer = Buffer.alloc(0);
   #startup = true;
 
   constructor(private readonly onStatement: () => void) {}
