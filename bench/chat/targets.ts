@@ -15,6 +15,7 @@ import {
   type DestinationConfiguration,
 } from '@aws-sdk/client-ivschat';
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { WebSocket } from 'ws';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,8 @@ export interface ParlorTargetOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** More CreateRoom input for every room. */
   readonly room?: Partial<CreateRoomCommandInput>;
+  /** Messages sent into every room before its tokens are handed out (e.g. history to replay). */
+  readonly seedMessages?: number;
 }
 
 /** A Parlor target: a fresh data directory, Parlor built and started as `npm start` does. */
@@ -169,6 +172,7 @@ export const parlorTarget = (options: ParlorTargetOptions = {}) => async (): Pro
       const tokens = await mapBounded(jobs, 32, (job) => job.run());
       const result = rooms.map(() => ({ publishers: [] as string[], subscribers: [] as string[] }));
       jobs.forEach((job, i) => (job.publisher ? result[job.room]!.publishers : result[job.room]!.subscribers).push(tokens[i]!));
+      for (const room of rooms) await seedRoom(port, options.seedMessages ?? 0, mint(room.arn!, 'seeder', ['SEND_MESSAGE']));
       return result;
     },
     async stop() {
@@ -183,6 +187,25 @@ export const parlorTarget = (options: ParlorTargetOptions = {}) => async (): Pro
   };
 }
 
+/**
+ * Sends `count` messages into a room, 10 per connection (the per-connection rate), and waits
+ * until each connection got its own back.
+ */
+async function seedRoom(port: number, count: number, token: () => Promise<string>): Promise<void> {
+  const sends = Array.from({ length: Math.ceil(count / 10) }, (_, c) => Math.min(10, count - c * 10));
+  await Promise.all(
+    sends.map(async (n) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`, await token());
+      await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+      let echoed = 0;
+      const done = new Promise<void>((resolve) => ws.on('message', (data) => (String(data).includes('"Type":"MESSAGE"') && ++echoed === n ? resolve() : undefined)));
+      for (let i = 0; i < n; i++) ws.send(JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: `seed-${i}`, Content: `seed message ${i}` }));
+      await done;
+      ws.close();
+    }),
+  );
+}
+
 export interface TargetSpec {
   /** One line: what the target is, for the runner's help. */
   readonly about: string;
@@ -192,6 +215,10 @@ export interface TargetSpec {
 export const TARGETS = {
   parlor: { about: 'Parlor with its defaults', start: parlorTarget() },
   'parlor-chatlog': { about: 'Parlor, every room logged to S3, CloudWatch Logs and Firehose (local sink)', start: parlorTarget({ chatLog: true }) },
+  'parlor-history': {
+    about: 'Parlor, every room with parlor:history=1000 and parlor:replay=50 (50 messages kept before the clients connect)',
+    start: parlorTarget({ room: { tags: { 'parlor:history': '1000', 'parlor:replay': '50' } }, seedMessages: 50 }),
+  },
   'parlor-review': { about: 'Parlor, every message reviewed by an instant local webhook', start: parlorTarget({ review: startReviewWebhook }) },
   naive: { about: 'reference: `ws` broadcast, one send per member', start: () => startReference('naive') },
   coalescing: { about: 'reference: one frame per message, one write per member per turn', start: () => startReference('coalescing') },
