@@ -1,6 +1,7 @@
 /**
- * Derives src/protocol/generated/model.ts from the IVS Chat API model
- * (../shared/spec/ivschat-2020-07-14.service-2.json by default, or argv[2]) and Parlor's
+ * Derives src/protocol/generated/model.ts from the IVS Chat API model: AWS's published
+ * `ivschat` 2020-07-14 service model (as botocore ships it), vendored at
+ * models/ivschat/2020-07-14/service-2.json, or the file named by argv[2]; and Parlor's
  * extension model (models/parlor/<version>/service-2.json, or argv[3]). The two are merged into
  * one table: an extension operation is routed, validated and dispatched like an AWS one. A shape
  * both models define must carry the same machine facts in both; operation names must differ.
@@ -15,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_MODEL_PATH = resolve(here, '../../shared/spec/ivschat-2020-07-14.service-2.json');
+export const DEFAULT_MODEL_PATH = resolve(here, '../models/ivschat/2020-07-14/service-2.json');
 export const OUTPUT_PATH = resolve(here, '../src/protocol/generated/model.ts');
 export const EXTENSION_MODEL_PATH = resolve(here, '../models/parlor/2026-01-01/service-2.json');
 
