@@ -1,7 +1,10 @@
 /** The fan-out contract on Redis: two instances as two nodes on the machine's Redis, a fresh cluster name per test. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Registry } from 'prom-client';
 import { RedisFanOut } from '../../src/fan-out/redis-fan-out.js';
+import { registerRedisMetrics } from '../../src/fan-out/redis-metrics.js';
+import { RedisRateLimiter } from '../../src/rate-limit/redis-rate-limiter.js';
 import type { Envelope } from '../../src/domain/envelope.js';
 import { rawRedis, recordingLog, REDIS_URL, uniqueClusterName } from '../helpers/redis.js';
 import { fanOutContract } from './fan-out.contract.js';
@@ -54,5 +57,31 @@ test('RedisFanOut: a message costs one PUBLISH on its room channel, however many
     assert.deepEqual(nodes.map((n) => n.stats.received), [0, 10, 10]);
   } finally {
     await Promise.all(nodes.map((n) => n.close()));
+  }
+});
+
+test('RedisFanOut: metrics count publishes, receipts and the connection state', async () => {
+  const { a, b, close, clusterName } = await twoNodes();
+  const limiter = new RedisRateLimiter({ url: REDIS_URL, clusterName, nodeId: 'a', log: recordingLog() });
+  const registry = new Registry();
+  registerRedisMetrics(registry, b, limiter);
+  try {
+    a.open(() => {});
+    b.open(() => {});
+    await b.join('r');
+    await a.publish({ kind: 'deliver', roomArn: 'r', frame: 'x' });
+    await b.publish({ kind: 'deliver', roomArn: 'r', frame: 'yy' });
+    const deadline = Date.now() + 10_000;
+    while ((b.stats.received < 1 || !limiter.isUp()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const text = await registry.metrics();
+    assert.match(text, /^parlor_redis_up 1$/m);
+    assert.match(text, /^parlor_fan_out_published_total 1$/m);
+    assert.match(text, /^parlor_fan_out_received_total 1$/m);
+    assert.match(text, /^parlor_fan_out_dropped_total 0$/m);
+    assert.ok(b.stats.publishedChars > 0);
+    assert.ok((await b.roundTrip()) >= 0);
+  } finally {
+    await limiter.close();
+    await close();
   }
 });
