@@ -13,8 +13,9 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
 import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
-import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
+import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
+import { observeAll } from '../domain/change-observer.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
@@ -93,7 +94,7 @@ export async function startParlor(
     encode: encodeTextFrame,
     now,
     log: logger,
-    tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
+    tokens: new ChatTokenCodec(await loadTokenSecret(store, config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
   });
