@@ -290,6 +290,16 @@ export class PostgresStore implements Store {
     return rows[0]!.value;
   }
 
+  /** One round trip to the server (for readiness checks); rejects when it cannot answer. */
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  /** How many times this store reconnected after losing its connection to the server. */
+  reconnects(): number {
+    return this.#pool.reconnects;
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }
