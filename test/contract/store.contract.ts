@@ -9,6 +9,7 @@ import { formatArn, type Scope } from '../../src/domain/arn.js';
 import type { LoggingConfiguration } from '../../src/domain/logging-configuration.js';
 import type { Room } from '../../src/domain/room.js';
 import type { Store } from '../../src/store/store.js';
+import { bansContract } from './store-bans.contract.js';
 import { usedChatTokensContract } from './store-chat-tokens.contract.js';
 
 const EAST: Scope = { accountId: '123456789012', region: 'us-east-1' };
@@ -60,6 +61,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
     afterEach(() => store.close());
     usedChatTokensContract(() => store);
+    bansContract(
+      () => store,
+      async () => {
+        const write = await store.createRoom(roomRecord(EAST));
+        assert.equal(write.kind, 'ok');
+        return (write as { room: Room }).room;
+      },
+    );
 
     const addConfig = async (scope: Scope = EAST, over: Partial<LoggingConfiguration> = {}) => {
       const c = loggingRecord(scope, over);
