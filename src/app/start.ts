@@ -17,11 +17,13 @@ import { observeAll, type ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
+import { MemoryPresence } from '../presence/memory-presence.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import type { ReviewGate } from '../review/review-gate.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
+import { registerPresenceMetrics } from '../server/presence-metrics.js';
 import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { createAuthenticator } from './authentication.js';
@@ -58,6 +60,8 @@ export interface StartOptions {
   readonly review?: ReviewGate;
   /** Replaces the chat-log pipeline (tests that capture records); default: openChatLogging. */
   readonly chatLog?: ChatLogger;
+  /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
 }
 
 export async function startParlor(
@@ -81,6 +85,7 @@ export async function startParlor(
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter();
+  const presence = new MemoryPresence();
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
   const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
@@ -96,6 +101,9 @@ export async function startParlor(
     tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
+    bans: store,
+    presence,
+    ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
   });
   chat.start(options.sessionTickMs);
   const gateway = new WsGateway({
@@ -106,6 +114,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
+  registerPresenceMetrics(metrics, presence, chat.presenceEvents);
   const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
@@ -145,6 +154,7 @@ export async function startParlor(
         await gateway.close();
         await chat.stop();
         await stopped;
+        await presence.close();
         await fanOut.close();
         await rateLimiter.close();
         await chatLog.close();
