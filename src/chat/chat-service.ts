@@ -18,7 +18,7 @@ import { ExpiryWheel } from './expiry-wheel.js';
 import { endSession, RoomHub } from './room-hub.js';
 import { PresenceEvents } from './presence-events.js';
 import { ActionPipeline } from './send-message.js';
-import type { Presence } from '../presence/presence.js';
+import type { Presence, RoomPresence } from '../presence/presence.js';
 import type { Store } from '../store/store.js';
 
 export type Admission =
@@ -200,6 +200,10 @@ export class ChatService implements ChatPlane {
     const frame = disconnectUserEvent(newId(), '', userId, reason, now);
     await this.options.fanOut.publish({ kind: 'disconnect-user', roomArn: room.arn, userId, frame });
     this.options.chatLog.record(room, 'EVENT', frame, now);
+  }
+
+  roomUsers(room: Room): Promise<RoomPresence> {
+    return this.options.presence.list(room.arn);
   }
 
   /** Live room changes from the control plane, sent through the fan-out to every node. */

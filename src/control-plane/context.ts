@@ -6,6 +6,7 @@ import type { Scope } from '../domain/arn.js';
 import type { ChatTokenClaims } from '../domain/chat-token.js';
 import type { LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { Room } from '../domain/room.js';
+import type { RoomPresence } from '../presence/presence.js';
 import type { Store } from '../store/store.js';
 
 export interface OperationContext {
@@ -40,6 +41,8 @@ export interface ChatPlane {
   deleteMessage(room: Room, messageId: string, reason: string | undefined): Promise<string>;
   /** Broadcasts `aws:DISCONNECT_USER`, then closes that user's connections; logs the EVENT. */
   disconnectUser(room: Room, userId: string, reason: string | undefined): Promise<void>;
+  /** The users connected to the room now, on every node. */
+  roomUsers(room: Room): Promise<RoomPresence>;
 }
 
 export interface ControlPlaneDeps {
