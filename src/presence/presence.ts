@@ -11,23 +11,9 @@
  * reconnect within the caller's grace window is a return, not a leave and a join.
  */
 
-/** One user connected to a room now. */
-export interface PresentUser {
-  readonly userId: string;
-  /** The attributes of the user's most recent connection's token. */
-  readonly attributes: Readonly<Record<string, string>>;
-  /** Open connections of the user to the room, on every node. */
-  readonly connections: number;
-  /** Epoch ms: when the user's earliest open connection opened. */
-  readonly connectTime: number;
-}
+import type { RoomPresence } from '../domain/presence.js';
 
-export interface RoomPresence {
-  /** Ordered by userId (code-unit order). */
-  readonly users: readonly PresentUser[];
-  readonly totalUsers: number;
-  readonly totalConnections: number;
-}
+export type { PresentUser, RoomPresence } from '../domain/presence.js';
 
 /**
  * What an arrival was: `first` — the user had no connection to the room anywhere and no
