@@ -53,6 +53,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX used_chat_tokens_by_expiry ON used_chat_tokens (expires_at);
   `,
   `
+  -- Named secrets shared by everything that opens this store (e.g. the chat-token signing key).
+  CREATE TABLE secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  `
   -- Bans (BanUser): one per user and room, gone with the room; expire_time NULL = no end (epoch ms).
   CREATE TABLE bans (
     room_arn    TEXT NOT NULL REFERENCES rooms (arn) ON DELETE CASCADE,
