@@ -40,8 +40,21 @@ const TYPES: pg.CustomTypesConfig = {
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
 const ATTEMPTS = 3;
 
+/**
+ * Whether an error means the connection (not the statement) failed: no SQLSTATE at all (socket
+ * errors, timeouts), or class 08 (connection exception) / 57 (operator intervention, e.g. the
+ * server shutting down).
+ */
+function connectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code.startsWith('57');
+}
+
 export class PostgresPool implements Sql {
   readonly #pool: pg.Pool;
+  /** A connection was lost since the last one opened. */
+  #lost = false;
+  #reconnects = 0;
 
   constructor(connectionString: string, options: PostgresPoolOptions = {}) {
     this.#pool = new pg.Pool({
@@ -53,11 +66,29 @@ export class PostgresPool implements Sql {
       types: TYPES,
     });
     const onIdleError = options.onIdleError;
-    this.#pool.on('error', (err) => onIdleError?.(err));
+    this.#pool.on('error', (err) => {
+      this.#lost = true;
+      onIdleError?.(err);
+    });
+    this.#pool.on('connect', () => {
+      if (!this.#lost) return;
+      this.#lost = false;
+      this.#reconnects++;
+    });
   }
 
-  query<R extends pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<pg.QueryResult<R>> {
-    return this.#pool.query<R>(text, values as unknown[] | undefined);
+  /** How many times a connection opened after one had been lost (server restarts, network cuts). */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  async query<R extends pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.#pool.query<R>(text, values as unknown[] | undefined);
+    } catch (err) {
+      if (connectionLost(err)) this.#lost = true;
+      throw err;
+    }
   }
 
   /**
@@ -67,7 +98,10 @@ export class PostgresPool implements Sql {
    */
   async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.#pool.connect();
+      const client = await this.#pool.connect().catch((err: unknown) => {
+        this.#lost = true;
+        throw err;
+      });
       // A checked-out client has no listener of pg's own: without this, a connection lost
       // between two statements would be an unhandled 'error' event (a crash).
       const ignore = (): void => {};
@@ -79,10 +113,10 @@ export class PostgresPool implements Sql {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        healthy = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
+        // After a lost connection or a timeout, no ROLLBACK: it would wait behind the statement
+        // still running (or on a dead socket); closing the connection rolls back server-side.
+        healthy = !connectionLost(err) && (await client.query('ROLLBACK').then(() => true, () => false));
+        if (!healthy) this.#lost = true;
         if (attempt < ATTEMPTS && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
         throw err;
       } finally {

@@ -330,6 +330,16 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  /** One round trip to the server (for readiness checks); rejects when it cannot answer. */
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  /** How many times this store reconnected after losing its connection to the server. */
+  reconnects(): number {
+    return this.#pool.reconnects;
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }

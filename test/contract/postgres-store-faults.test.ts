@@ -52,8 +52,12 @@ test('PostgreSQL stopped: every kind of call rejects promptly; started again: th
     // Several connections open and idle in the pool when the server goes.
     await Promise.all(Array.from({ length: 5 }, (_, i) => store.redeemChatToken(`before-${i}`, 9e12)));
 
+    await store.ping();
+    assert.equal(store.reconnects(), 0);
+
     await pg.stop();
     await until(() => idleErrors.length > 0, 'the pool to report its lost idle connections');
+    await rejectsPromptly('ping', () => store.ping());
     await rejectsPromptly('getRoom', () => store.getRoom(room.arn));
     await rejectsPromptly('listRooms', () => store.listRooms(scope, {}, undefined, 10));
     await rejectsPromptly('updateRoom (a transaction)', () => store.updateRoom(room.arn, { name: 'during' }, 5_000));
@@ -62,6 +66,8 @@ test('PostgreSQL stopped: every kind of call rejects promptly; started again: th
 
     await pg.start();
     assert.deepEqual(await store.getRoom(room.arn), room, 'the first call after the restart succeeds, on the same pool');
+    await store.ping();
+    assert.equal(store.reconnects(), 1, 'one outage, one reconnection');
     const updated = await store.updateRoom(room.arn, { name: 'after' }, 5_000);
     assert.equal(updated.kind === 'ok' && updated.room.name, 'after');
     assert.equal(await store.redeemChatToken('before-0', 9e12), false, 'redeems before the outage are remembered');
