@@ -85,7 +85,7 @@ export async function startParlor(
   const now = options.now ?? Date.now;
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
-  const rateLimiter = new MemoryRateLimiter();
+  const rateLimiter = new MemoryRateLimiter(now);
   const presence = new MemoryPresence();
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
