@@ -20,11 +20,13 @@ import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { HistoryWriter } from '../history/history-writer.js';
 import { SqliteMessageHistory } from '../history/sqlite-message-history.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
+import { MemoryPresence } from '../presence/memory-presence.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import type { ReviewGate } from '../review/review-gate.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
+import { registerPresenceMetrics } from '../server/presence-metrics.js';
 import { registerChatMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { createAuthenticator } from './authentication.js';
@@ -61,6 +63,8 @@ export interface StartOptions {
   readonly review?: ReviewGate;
   /** Replaces the chat-log pipeline (tests that capture records); default: openChatLogging. */
   readonly chatLog?: ChatLogger;
+  /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
 }
 
 export async function startParlor(
@@ -85,6 +89,7 @@ export async function startParlor(
   const fanOut = new LocalFanOut();
   const rateLimiter = new MemoryRateLimiter(now);
   const history = new HistoryWriter(new SqliteMessageHistory(join(config.dataDir, 'history.db')), logger);
+  const presence = new MemoryPresence();
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
   const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
@@ -101,6 +106,9 @@ export async function startParlor(
     tokens: new ChatTokenCodec(await loadTokenSecret(store, config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
+    bans: store,
+    presence,
+    ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
   });
   chat.start(options.sessionTickMs);
   const gateway = new WsGateway({
@@ -111,6 +119,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
+  registerPresenceMetrics(metrics, presence, chat.presenceEvents);
   const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat, history };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
@@ -150,6 +159,7 @@ export async function startParlor(
         await gateway.close();
         await chat.stop();
         await stopped;
+        await presence.close();
         await fanOut.close();
         await rateLimiter.close();
         await chatLog.close();

@@ -19,13 +19,15 @@ import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
 import { endSession, RoomHub, type Reservation } from './room-hub.js';
 import { holdLiveFrames, replay } from './replay.js';
+import { PresenceEvents } from './presence-events.js';
+import type { Presence, RoomPresence } from '../presence/presence.js';
 import type { Store } from '../store/store.js';
 
 export type Admission =
   /** Admitted: the room is joined and held for this connection until `open` or `release`. */
   | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room; readonly reservation: Reservation }
   /** Refuse the upgrade with this HTTP status. */
-  | { readonly kind: 'refused'; readonly status: 401 | 404; readonly message: string };
+  | { readonly kind: 'refused'; readonly status: 401 | 403 | 404; readonly message: string };
 
 export interface ChatServiceOptions extends ChatDeps {
   readonly tokens: ChatTokenCodec;
@@ -36,11 +38,18 @@ export interface ChatServiceOptions extends ChatDeps {
    * used, and atomic, so nodes sharing the store agree on the one connection a token opens).
    */
   readonly usedTokens: Pick<Store, 'redeemChatToken' | 'forgetExpiredChatTokens'>;
+  /** Where bans are kept (the store); read at every connect, swept with the used token ids. */
+  readonly bans: Pick<Store, 'getBan' | 'forgetExpiredBans'>;
+  /** Who is in each room, on every node. */
+  readonly presence: Presence;
+  /** See PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
 }
 
 export class ChatService implements ChatPlane {
   readonly hub: RoomHub;
   readonly #pipeline: ActionPipeline;
+  readonly presenceEvents: PresenceEvents;
   readonly #expiries = new ExpiryWheel<ChatSession>();
   #ticker: NodeJS.Timeout | undefined;
   /** The store sweep in flight, if any (ticks do not stack sweeps on a slow store). */
@@ -49,13 +58,20 @@ export class ChatService implements ChatPlane {
   constructor(private readonly options: ChatServiceOptions) {
     this.hub = new RoomHub(options.fanOut, options.encode, options.log);
     this.#pipeline = new ActionPipeline(options);
+    this.presenceEvents = new PresenceEvents({
+      presence: options.presence,
+      fanOut: options.fanOut,
+      now: options.now,
+      log: options.log,
+      ...(options.presenceGraceMs !== undefined ? { graceMs: options.presenceGraceMs } : {}),
+    });
   }
 
   /**
-   * Checks a token offered at connect time: signed by us, not expired, room still there, not
-   * used before. Joins the room on the fan-out (resolving once that is live, so the session
-   * misses nothing), then redeems the token (single use) only when everything else passed.
-   * An admitted connection must end with `open` or `release`.
+   * Checks a token offered at connect time: signed by us, not expired, room still there, user
+   * not banned from it, not used before. Joins the room on the fan-out (resolving once that is
+   * live, so the session misses nothing), then redeems the token (single use) only when
+   * everything else passed. An admitted connection must end with `open` or `release`.
    */
   async admit(token: string): Promise<Admission> {
     const claims = this.options.tokens.decode(token);
@@ -64,6 +80,7 @@ export class ChatService implements ChatPlane {
     if (now >= claims.tokenExpiresAt || now >= claims.sessionExpiresAt) return { kind: 'refused', status: 401, message: 'The chat token has expired' };
     const room = await this.options.getRoom(claims.roomArn);
     if (!room) return { kind: 'refused', status: 404, message: 'The room does not exist' };
+    if (await this.options.bans.getBan(room.arn, claims.userId, now)) return { kind: 'refused', status: 403, message: 'The user is banned from this room' };
     const reservation = await this.hub.reserve(room);
     try {
       if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) {
@@ -91,18 +108,25 @@ export class ChatService implements ChatPlane {
     this.hub.open(admission.reservation, session);
     if (replayCount > 0) void replay(this.options, session, replayCount);
     this.#expiries.add(session, admission.claims.sessionExpiresAt);
+    this.presenceEvents.opened(session);
     void this.#confirmRoom(session);
     return session;
   }
 
   /**
-   * A DeleteRoom between the admission's room read and its fan-out join would go unseen; the
-   * store read after joining catches it (the store forgets the room before the deletion is
-   * published).
+   * A DeleteRoom or BanUser between admission and joining the room's fan-out would go unseen;
+   * the store reads after joining catch them (the store changes before the fan-out is told).
    */
   async #confirmRoom(session: ChatSession): Promise<void> {
     try {
-      if (await this.options.getRoom(session.local.room.arn)) return;
+      const room = await this.options.getRoom(session.local.room.arn);
+      const ban = room && (await this.options.bans.getBan(room.arn, session.userId, this.options.now()));
+      if (ban && !session.closed) {
+        const frame = disconnectUserEvent(newId(), '', session.userId, ban.reason, this.options.now());
+        session.connection.send(this.options.encode(frame));
+        endSession(session, CLOSE.disconnected, 'Banned from the room');
+      }
+      if (room) return;
     } catch (err) {
       this.options.log.error({ err, room: session.local.room.arn }, 'could not confirm the room of a new chat session');
       return;
@@ -122,6 +146,7 @@ export class ChatService implements ChatPlane {
     session.closed = true;
     this.#expiries.remove(session, session.claims.sessionExpiresAt);
     this.hub.leave(session);
+    this.presenceEvents.closed(session);
   }
 
   /**
@@ -136,14 +161,16 @@ export class ChatService implements ChatPlane {
       session.connection.send(this.options.encode(errorFrame(newId(), '', 401, 'The chat session has expired')));
       endSession(session, CLOSE.sessionExpired, 'Session expired');
     }
+    this.presenceEvents.sweep();
     this.#sweeping ??= this.#sweep(now);
   }
 
   async #sweep(now: number): Promise<void> {
     try {
       await this.options.usedTokens.forgetExpiredChatTokens(now);
+      await this.options.bans.forgetExpiredBans(now);
     } catch (err) {
-      this.options.log.error({ err }, 'could not forget expired chat token ids');
+      this.options.log.error({ err }, 'could not forget expired chat token ids and bans');
     } finally {
       this.#sweeping = undefined;
     }
@@ -159,6 +186,7 @@ export class ChatService implements ChatPlane {
   async stop(): Promise<void> {
     clearInterval(this.#ticker);
     this.#ticker = undefined;
+    this.presenceEvents.stop();
     await this.#sweeping;
   }
 
@@ -196,6 +224,10 @@ export class ChatService implements ChatPlane {
     const frame = disconnectUserEvent(newId(), '', userId, reason, now);
     await this.options.fanOut.publish({ kind: 'disconnect-user', roomArn: room.arn, userId, frame });
     this.options.chatLog.record(room, 'EVENT', frame, now);
+  }
+
+  roomUsers(room: Room): Promise<RoomPresence> {
+    return this.options.presence.list(room.arn);
   }
 
   /**

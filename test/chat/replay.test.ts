@@ -10,6 +10,7 @@ import type { ChatConnection, WireFrame } from '../../src/chat/connection.js';
 import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
 import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
+import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { HistoryWriter } from '../../src/history/history-writer.js';
 import type { HistoryOp, KeptEntry, MessageHistory } from '../../src/history/message-history.js';
 import { SqliteMessageHistory } from '../../src/history/sqlite-message-history.js';
@@ -85,6 +86,8 @@ test('a message delivered during the history read and also returned by it reache
     tokens,
     getRoom: async () => ROOM,
     usedTokens: store,
+    bans: { getBan: async () => undefined, forgetExpiredBans: async () => 0 },
+    presence: new MemoryPresence(),
   });
   const open = async (userId: string) => {
     const token = tokens.encode({ tokenId: userId, roomArn: ROOM.arn, userId, capabilities: ['SEND_MESSAGE'], attributes: {}, tokenExpiresAt: Date.now() + 60_000, sessionExpiresAt: Date.now() + 60_000 });

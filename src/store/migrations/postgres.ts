@@ -67,6 +67,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   `,
   `
+  -- Bans (BanUser): one per user and room, gone with the room; expire_time NULL = no end (epoch ms).
+  CREATE TABLE bans (
+    room_arn    TEXT COLLATE "C" NOT NULL REFERENCES rooms (arn) ON DELETE CASCADE,
+    user_id     TEXT COLLATE "C" NOT NULL,
+    reason      TEXT,
+    create_time BIGINT NOT NULL,
+    expire_time BIGINT,
+    PRIMARY KEY (room_arn, user_id)
+  );
+  CREATE INDEX bans_by_expiry ON bans (expire_time) WHERE expire_time IS NOT NULL;
+  `,
+  `
   -- Kept messages of rooms with parlor:history (src/history/postgres-message-history.ts): the
   -- MESSAGE frame as delivered; seq orders a room's messages (larger = newer).
   CREATE TABLE kept_messages (
