@@ -1,0 +1,32 @@
+/**
+ * Embedded mode: one process holds everything — SQLite in the data directory, the in-process
+ * fan-out, the memory rate limiter and the token secret in a file beside the database.
+ */
+import { join, resolve } from 'node:path';
+import { LocalFanOut } from '../fan-out/local-fan-out.js';
+import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { Backend } from './backend.js';
+import type { Config } from './config.js';
+import type { Opened } from './opened.js';
+import { loadTokenSecret } from './token-secret.js';
+
+export function openEmbedded(config: Config, opened: Opened): Backend {
+  const tokenSecret = loadTokenSecret(config.dataDir);
+  const store = opened.add('store', new SqliteStore(join(config.dataDir, 'parlor.db')), (s) => s.close());
+  const fanOut = opened.add('fan-out', new LocalFanOut(), (f) => f.close());
+  const rateLimiter = opened.add('rate limiter', new MemoryRateLimiter(), (r) => r.close());
+  return {
+    mode: 'embedded',
+    store,
+    fanOut,
+    rateLimiter,
+    tokenSecret,
+    probes: [],
+    usedTokenSweepMs: 1000,
+    // One node: a client sent away can only come back here, after the restart; spreading
+    // would only delay the shutdown.
+    drainSpreadMs: 0,
+    banner: [`  data directory: ${resolve(config.dataDir)}`],
+  };
+}
