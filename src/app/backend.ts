@@ -15,8 +15,8 @@ export interface ServiceProbe {
   readonly name: string;
   /** One round trip; rejects when the service cannot answer. */
   ping(): Promise<void>;
-  /** Calls `listener` each time the client reconnects after losing the service. */
-  onReconnect(listener: () => void): void;
+  /** How many times this node reconnected to the service since start. */
+  reconnects(): number;
 }
 
 export interface Backend {

@@ -6,6 +6,6 @@ import type { Backend } from './backend.js';
 import { ConfigError, type Config } from './config.js';
 import type { Opened } from './opened.js';
 
-export async function openCluster(_config: Config, _opened: Opened, _logger: Logger): Promise<Backend> {
+export async function openCluster(_config: Config, _nodeId: string, _opened: Opened, _logger: Logger): Promise<Backend> {
   throw new ConfigError('Cluster mode (PARLOR_DATABASE_URL and PARLOR_REDIS_URL) is not available in this build yet.');
 }

@@ -43,11 +43,20 @@ export class Readiness {
       registers: [metrics],
     });
     this.#up = new Gauge({ name: 'parlor_cluster_service_up', help: '1 when the last probe of a shared service answered in time, else 0', labelNames: ['service'], registers: [metrics] });
-    const reconnects = new Counter({ name: 'parlor_cluster_reconnects_total', help: 'Reconnections to a shared service after losing it', labelNames: ['service'], registers: [metrics] });
-    for (const probe of probes) {
-      reconnects.inc({ service: probe.name }, 0);
-      probe.onReconnect(() => reconnects.inc({ service: probe.name }));
-    }
+    const reported = new Map<string, number>(probes.map((p) => [p.name, 0]));
+    new Counter({
+      name: 'parlor_cluster_reconnects_total',
+      help: 'Reconnections to a shared service after losing it',
+      labelNames: ['service'],
+      registers: [metrics],
+      collect() {
+        for (const probe of probes) {
+          const now = probe.reconnects();
+          this.inc({ service: probe.name }, now - (reported.get(probe.name) ?? 0));
+          reported.set(probe.name, now);
+        }
+      },
+    });
   }
 
   /** The node serves: ready (while its services answer), under this name. Starts the metrics probe. */

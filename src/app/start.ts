@@ -108,7 +108,10 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
   // Before anything opens: a bad PARLOR_REVIEW_WEBHOOKS stops the start with a ConfigError.
   const review = opened.add('review', buildReview(config, metrics, logger, loop, options.reviewLambda), (r) => r.close());
   const now = options.now ?? Date.now;
-  const backend: Backend = modeOf(config) === 'cluster' ? await openCluster(config, opened, logger) : openEmbedded(config, opened);
+  // Known before the port is bound (Redis connections carry it): with port 0, the process id
+  // stands in for the port.
+  const nodeId = (config.nodeId ?? `${hostname()}:${config.port === 0 ? `pid${process.pid}` : config.port}`) + (options.nodeIdSuffix ?? '');
+  const backend: Backend = modeOf(config) === 'cluster' ? await openCluster(config, nodeId, opened, logger) : openEmbedded(config, opened);
   const { store, fanOut, rateLimiter } = backend;
   const readiness = opened.add('readiness', new Readiness(backend.probes, metrics), (r) => r.stop());
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
@@ -176,7 +179,6 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
   });
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const nodeId = (config.nodeId ?? `${hostname()}:${port}`) + (options.nodeIdSuffix ?? '');
   readiness.serving(nodeId);
 
   let closing: Promise<void> | undefined;

@@ -6,12 +6,12 @@ import type { ServiceProbe } from '../../src/app/backend.js';
 import { PROBE_TIMEOUT_MS, Readiness } from '../../src/app/readiness.js';
 
 function probe(name: string, behaviour: () => Promise<void>): ServiceProbe & { reconnect(): void } {
-  let listener = (): void => {};
+  let reconnects = 0;
   return {
     name,
     ping: behaviour,
-    onReconnect: (l) => (listener = l),
-    reconnect: () => listener(),
+    reconnects: () => reconnects,
+    reconnect: () => reconnects++,
   };
 }
 
