@@ -1,6 +1,6 @@
 /**
- * Embedded mode: one process holds everything — SQLite in the data directory, the in-process
- * fan-out, the memory rate limiter and the token secret in a file beside the database.
+ * Embedded mode: one process holds everything — SQLite in the data directory (with the
+ * chat-token secret), the in-process fan-out and the memory rate limiter.
  */
 import { join, resolve } from 'node:path';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
@@ -11,9 +11,9 @@ import type { Config } from './config.js';
 import type { Opened } from './opened.js';
 import { loadTokenSecret } from './token-secret.js';
 
-export function openEmbedded(config: Config, opened: Opened): Backend {
-  const tokenSecret = loadTokenSecret(config.dataDir);
+export async function openEmbedded(config: Config, opened: Opened): Promise<Backend> {
   const store = opened.add('store', new SqliteStore(join(config.dataDir, 'parlor.db')), (s) => s.close());
+  const tokenSecret = await loadTokenSecret(store, config.dataDir);
   const fanOut = opened.add('fan-out', new LocalFanOut(), (f) => f.close());
   const rateLimiter = opened.add('rate limiter', new MemoryRateLimiter(), (r) => r.close());
   return {
