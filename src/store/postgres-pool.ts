@@ -113,10 +113,9 @@ export class PostgresPool implements Sql {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        healthy = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
+        // After a lost connection or a timeout, no ROLLBACK: it would wait behind the statement
+        // still running (or on a dead socket); closing the connection rolls back server-side.
+        healthy = !connectionLost(err) && (await client.query('ROLLBACK').then(() => true, () => false));
         if (!healthy) this.#lost = true;
         if (attempt < ATTEMPTS && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
         throw err;
