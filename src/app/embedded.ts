@@ -11,11 +11,12 @@ import type { Config } from './config.js';
 import type { Opened } from './opened.js';
 import { loadTokenSecret } from './token-secret.js';
 
-export async function openEmbedded(config: Config, opened: Opened): Promise<Backend> {
+/** `now`: the clock of the memory rate limiter (epoch ms; tests freeze it). */
+export async function openEmbedded(config: Config, opened: Opened, now: () => number): Promise<Backend> {
   const store = opened.add('store', new SqliteStore(join(config.dataDir, 'parlor.db')), (s) => s.close());
   const tokenSecret = await loadTokenSecret(store, config.dataDir);
   const fanOut = opened.add('fan-out', new LocalFanOut(), (f) => f.close());
-  const rateLimiter = opened.add('rate limiter', new MemoryRateLimiter(), (r) => r.close());
+  const rateLimiter = opened.add('rate limiter', new MemoryRateLimiter(now), (r) => r.close());
   return {
     mode: 'embedded',
     store,

@@ -16,11 +16,12 @@ import type { ChatDeps } from './chat-deps.js';
 import { ChatSession } from './chat-session.js';
 import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
-import { endSession, RoomHub } from './room-hub.js';
+import { endSession, RoomHub, type Reservation } from './room-hub.js';
 import type { Store } from '../store/store.js';
 
 export type Admission =
-  | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room }
+  /** Admitted: the room is joined and held for this connection until `open` or `release`. */
+  | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room; readonly reservation: Reservation }
   /** Refuse the upgrade with this HTTP status. */
   | { readonly kind: 'refused'; readonly status: 401 | 404; readonly message: string };
 
@@ -48,13 +49,15 @@ export class ChatService implements ChatPlane {
   #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ChatServiceOptions) {
-    this.hub = new RoomHub(options.fanOut, options.encode);
+    this.hub = new RoomHub(options.fanOut, options.encode, options.log);
     this.#pipeline = new ActionPipeline(options);
   }
 
   /**
    * Checks a token offered at connect time: signed by us, not expired, room still there, not
-   * used before. Redeems it (single use) only when everything else passed.
+   * used before. Joins the room on the fan-out (resolving once that is live, so the session
+   * misses nothing), then redeems the token (single use) only when everything else passed.
+   * An admitted connection must end with `open` or `release`.
    */
   async admit(token: string): Promise<Admission> {
     const claims = this.options.tokens.decode(token);
@@ -63,23 +66,38 @@ export class ChatService implements ChatPlane {
     if (now >= claims.tokenExpiresAt || now >= claims.sessionExpiresAt) return { kind: 'refused', status: 401, message: 'The chat token has expired' };
     const room = await this.options.getRoom(claims.roomArn);
     if (!room) return { kind: 'refused', status: 404, message: 'The room does not exist' };
-    if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) return { kind: 'refused', status: 401, message: 'The chat token was already used' };
-    return { kind: 'ok', claims, room };
+    const reservation = await this.hub.reserve(room);
+    try {
+      if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) {
+        this.hub.release(reservation);
+        return { kind: 'refused', status: 401, message: 'The chat token was already used' };
+      }
+    } catch (err) {
+      this.hub.release(reservation);
+      throw err;
+    }
+    return { kind: 'ok', claims, room, reservation };
+  }
+
+  /** Ends an admission whose connection never opened. Idempotent; a no-op after `open`. */
+  release(admission: Admission & { kind: 'ok' }): void {
+    this.hub.release(admission.reservation);
   }
 
   /** Starts the session of an admitted, now open connection. */
   open(admission: Admission & { kind: 'ok' }, connection: ChatConnection): ChatSession {
-    const local = this.hub.enter(admission.room);
+    const local = admission.reservation.local;
     const session = new ChatSession(admission.claims, connection, local, this.options.now());
-    local.sessions.add(session);
+    this.hub.open(admission.reservation, session);
     this.#expiries.add(session, admission.claims.sessionExpiresAt);
     void this.#confirmRoom(session);
     return session;
   }
 
   /**
-   * A DeleteRoom between admission and joining the room's fan-out would go unseen; the store
-   * read after joining catches it (the store forgets the room before the deletion is published).
+   * A DeleteRoom between the admission's room read and its fan-out join would go unseen; the
+   * store read after joining catches it (the store forgets the room before the deletion is
+   * published).
    */
   async #confirmRoom(session: ChatSession): Promise<void> {
     try {

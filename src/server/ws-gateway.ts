@@ -126,7 +126,13 @@ export class WsGateway {
       this.#handshakes--;
     }
     if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
-    if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
+    if (this.#closing) {
+      this.options.chat.release(admission);
+      return refuse(socket, 503, 'The server is shutting down');
+    }
+    // The admission holds its room until a session opens; a socket that goes first lets go.
+    const chat = this.options.chat;
+    socket.once('close', () => chat.release(admission));
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new WsConnection(ws, socket, clientIp(req), this.#outbox, this.#opened++ % HEARTBEAT_PHASES);
       this.#connections.add(connection);
