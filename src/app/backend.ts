@@ -5,6 +5,7 @@
  * each build one; start.ts builds everything else the same way for both.
  */
 import type { FanOut } from '../fan-out/fan-out.js';
+import type { Presence } from '../presence/presence.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { Mode } from './config.js';
@@ -24,6 +25,8 @@ export interface Backend {
   readonly store: Store;
   readonly fanOut: FanOut;
   readonly rateLimiter: RateLimiter;
+  /** Who is in each room, on every node. */
+  readonly presence: Presence;
   /** The key that signs chat tokens (the same on every node of a cluster). */
   readonly tokenSecret: Buffer;
   readonly probes: readonly ServiceProbe[];

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
+import { MemoryPresence } from '../presence/memory-presence.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Backend } from './backend.js';
@@ -17,11 +18,13 @@ export async function openEmbedded(config: Config, opened: Opened, now: () => nu
   const tokenSecret = await loadTokenSecret(store, config.dataDir);
   const fanOut = opened.add('fan-out', new LocalFanOut(), (f) => f.close());
   const rateLimiter = opened.add('rate limiter', new MemoryRateLimiter(now), (r) => r.close());
+  const presence = opened.add('presence', new MemoryPresence(), (p) => p.close());
   return {
     mode: 'embedded',
     store,
     fanOut,
     rateLimiter,
+    presence,
     tokenSecret,
     probes: [],
     usedTokenSweepMs: 1000,

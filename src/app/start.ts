@@ -24,6 +24,7 @@ import type { ReviewGate } from '../review/review-gate.js';
 import { createHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
+import { registerPresenceMetrics } from '../server/presence-metrics.js';
 import { registerChatMetrics } from '../server/ws-metrics.js';
 import { createAuthenticator } from './authentication.js';
 import type { Backend } from './backend.js';
@@ -76,6 +77,8 @@ export interface StartOptions {
   readonly drainSpreadMs?: number;
   /** Appended to the node id (a worker's `/<index>`). */
   readonly nodeIdSuffix?: string;
+  /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
 }
 
 export async function startParlor(
@@ -112,7 +115,7 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
   // stands in for the port.
   const nodeId = (config.nodeId ?? `${hostname()}:${config.port === 0 ? `pid${process.pid}` : config.port}`) + (options.nodeIdSuffix ?? '');
   const backend: Backend = modeOf(config) === 'cluster' ? await openCluster(config, nodeId, opened, logger) : await openEmbedded(config, opened, now);
-  const { store, fanOut, rateLimiter } = backend;
+  const { store, fanOut, rateLimiter, presence } = backend;
   const readiness = opened.add('readiness', new Readiness(backend.probes, metrics), (r) => r.stop());
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
@@ -130,6 +133,9 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
     usedTokenSweepMs: backend.usedTokenSweepMs,
+    bans: store,
+    presence,
+    ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
   });
   chat.start(options.sessionTickMs);
   opened.add('chat', chat, (c) => c.stop());
@@ -144,6 +150,7 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
   const drainSpreadMs = options.drainSpreadMs ?? backend.drainSpreadMs;
   opened.add('chat gateway', gateway, (g) => g.close(drainSpreadMs));
   registerChatMetrics(metrics, gateway);
+  registerPresenceMetrics(metrics, presence, chat.presenceEvents);
   const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 

@@ -8,6 +8,7 @@ import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
 import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
+import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
@@ -93,6 +94,8 @@ function service(rooms: () => Room | undefined) {
     tokens,
     getRoom: async () => rooms(),
     usedTokens: ledger,
+    bans: { getBan: async () => undefined, forgetExpiredBans: async () => 0 },
+    presence: new MemoryPresence(),
   });
   const token = (userId: string) =>
     tokens.encode({ tokenId: userId, roomArn: ROOM.arn, userId, capabilities: ['SEND_MESSAGE'], attributes: {}, tokenExpiresAt: now + 60_000, sessionExpiresAt: now + 60_000 });
