@@ -65,10 +65,9 @@ export class HistoryWriter {
     return this.#writing;
   }
 
-  /** Writes what is queued, then closes the port. */
+  /** Writes what is queued (the port itself belongs to whoever opened it). */
   async close(): Promise<void> {
     await this.flush();
-    await this.history.close();
   }
 
   #push(op: HistoryOp): void {
