@@ -7,8 +7,8 @@
 export const CLOSE = {
   /** DisconnectUser / DISCONNECT_USER. */
   disconnected: 1000,
-  /** Graceful server shutdown. */
-  goingAway: 1001,
+  /** Shutdown drain ("service restart"), after an ERROR 401 (the official client reconnects on the 401). */
+  serviceRestart: 1012,
   /** Session over, after an ERROR 401 (the official client reconnects on the 401). */
   sessionExpired: 4001,
   /** The room was deleted, after an ERROR 404. */

@@ -18,13 +18,20 @@ import { decodeInput, encodeError, encodeOutput, route, type WireResponse } from
 /** Largest control-plane request body accepted, in bytes (the largest valid input is ~30 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The answer of a plain route; status 200 unless given. */
+export interface PlainAnswer {
+  readonly status?: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
 export interface HttpServerOptions {
   readonly authenticator: Authenticator;
   readonly handlers: OperationHandlers;
   readonly deps: ControlPlaneDeps;
   readonly logger: Logger;
   /** Extra GET endpoints outside the AWS API (`/healthz`, `/metrics`), answered as given. */
-  readonly plainRoutes?: Readonly<Record<string, () => Promise<{ contentType: string; body: string }>>>;
+  readonly plainRoutes?: Readonly<Record<string, () => Promise<PlainAnswer>>>;
   /** Receives every WebSocket upgrade request. Without it upgrades are refused. */
   readonly onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
@@ -85,8 +92,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const method = req.method ?? 'GET';
     const plain = method === 'GET' ? options.plainRoutes?.[rawPath] : undefined;
     if (plain) {
-      const { contentType, body } = await plain();
-      send(res, requestId, { status: 200, headers: { 'content-type': contentType }, body });
+      const { status = 200, contentType, body } = await plain();
+      send(res, requestId, { status, headers: { 'content-type': contentType }, body });
       return;
     }
     let operation: string | undefined;
