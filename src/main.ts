@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-/** CLI entry: read configuration, start Parlor, print where it listens, stop on SIGTERM/SIGINT. */
+/**
+ * CLI entry: read configuration, start Parlor, print where it listens, stop on SIGTERM/SIGINT
+ * (within SHUTDOWN_BOUND_MS whatever clients hold), re-read TLS files on SIGHUP.
+ */
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './app/config.js';
-import { startParlor } from './app/start.js';
+import { SHUTDOWN_BOUND_MS, startParlor } from './app/start.js';
 
 async function main(): Promise<void> {
   let config;
@@ -35,7 +38,12 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`parlor: ${signal} received, shutting down`);
+    console.log(`parlor: ${signal} received, shutting down (at most ${SHUTDOWN_BOUND_MS / 1000} s)`);
+    // The bound holds whatever is stuck (a store or chat-log destination that does not answer).
+    setTimeout(() => {
+      console.error(`parlor: shutdown did not finish within ${SHUTDOWN_BOUND_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
     parlor.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -46,6 +54,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (config.tlsCert === undefined) console.log('parlor: SIGHUP received; nothing to reload (no TLS)');
+    else if (parlor.reloadTls()) console.log(`parlor: SIGHUP received, TLS certificate re-read from ${config.tlsCert}`);
+  });
 }
 
 void main();

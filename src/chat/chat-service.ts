@@ -22,7 +22,9 @@ import type { Store } from '../store/store.js';
 export type Admission =
   | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room }
   /** Refuse the upgrade with this HTTP status. */
-  | { readonly kind: 'refused'; readonly status: 401 | 404; readonly message: string };
+  | { readonly kind: 'refused'; readonly status: 401 | 404; readonly message: string }
+  /** The caller no longer wanted it (its client went away) before the token was redeemed. */
+  | { readonly kind: 'abandoned' };
 
 export interface ChatServiceOptions extends ChatDeps {
   readonly tokens: ChatTokenCodec;
@@ -50,15 +52,17 @@ export class ChatService implements ChatPlane {
 
   /**
    * Checks a token offered at connect time: signed by us, not expired, room still there, not
-   * used before. Redeems it (single use) only when everything else passed.
+   * used before. Redeems it (single use) only when everything else passed and `stillWanted`
+   * (asked just before redeeming) says the connection is still there to use it.
    */
-  async admit(token: string): Promise<Admission> {
+  async admit(token: string, stillWanted: () => boolean = () => true): Promise<Admission> {
     const claims = this.options.tokens.decode(token);
     if (!claims) return { kind: 'refused', status: 401, message: 'Invalid chat token' };
     const now = this.options.now();
     if (now >= claims.tokenExpiresAt || now >= claims.sessionExpiresAt) return { kind: 'refused', status: 401, message: 'The chat token has expired' };
     const room = await this.options.getRoom(claims.roomArn);
     if (!room) return { kind: 'refused', status: 404, message: 'The room does not exist' };
+    if (!stillWanted()) return { kind: 'abandoned' };
     if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) return { kind: 'refused', status: 401, message: 'The chat token was already used' };
     return { kind: 'ok', claims, room };
   }
@@ -87,6 +91,11 @@ export class ChatService implements ChatPlane {
     if (session.closed) return;
     session.connection.send(this.options.encode(errorFrame(newId(), '', 404, 'The room was deleted')));
     endSession(session, CLOSE.roomDeleted, 'Room deleted');
+  }
+
+  /** Connections closed 1008 for sending over their budget too long (since start). */
+  get policyCloses(): number {
+    return this.#pipeline.policyCloses;
   }
 
   /** One text frame from the session's client. */

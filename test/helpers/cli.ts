@@ -21,7 +21,7 @@ export interface CliProcess {
 
 /** The control-plane endpoint printed at start, or undefined while not printed yet. */
 export function endpointIn(stdout: string): string | undefined {
-  return /control plane:\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+  return /control plane:\s+(https?:\/\/\S+)/.exec(stdout)?.[1];
 }
 
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
