@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ChangeObserver } from '../control-plane/context.js';
+import type { ChangeObserver } from '../domain/change-observer.js';
 import type { Destination, LoggingConfiguration } from '../domain/logging-configuration.js';
 import type { Room } from '../domain/room.js';
 import { Lane, type LaneContext } from './chat-log-lane.js';

@@ -4,19 +4,19 @@
  * the control plane's chat operations and live room changes. Transport-free: the gateway
  * passes it text and a ChatConnection.
  */
+import { NO_OBSERVER, type ChangeObserver } from '../domain/change-observer.js';
+import type { ChatPlane } from '../domain/chat-plane.js';
 import type { ChatTokenClaims } from '../domain/chat-token.js';
 import { newId } from '../domain/ids.js';
 import type { Room } from '../domain/room.js';
-import type { ChangeObserver, ChatPlane } from '../control-plane/context.js';
-import { NO_OBSERVER } from '../control-plane/context.js';
 import type { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { deleteMessageEvent, disconnectUserEvent, errorFrame, eventFrame } from '../protocol/chat-frames.js';
+import { ActionPipeline } from './action-pipeline.js';
 import type { ChatDeps } from './chat-deps.js';
 import { ChatSession } from './chat-session.js';
 import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
 import { endSession, RoomHub } from './room-hub.js';
-import { ActionPipeline } from './send-message.js';
 import type { Store } from '../store/store.js';
 
 export type Admission =
