@@ -35,6 +35,11 @@ export function prepareDataDir(dir: string): void {
   const under = PSEUDO_TREES.find((tree) => absolute === tree || absolute.startsWith(tree + sep));
   if (under) throw new ConfigError(`${SETTING}: ${absolute} is under ${under}, which is not storage; choose a directory on a disk, e.g. /var/lib/parlor`);
   try {
+    if (!statSync(absolute).isDirectory()) throw new ConfigError(`${SETTING}: ${absolute} exists but is not a directory; choose a directory (it is created when missing)`);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+  }
+  try {
     mkdirSync(absolute, { recursive: true });
   } catch (err) {
     throw new ConfigError(`${SETTING}: cannot create the data directory ${absolute} (${reason(err)}); create it yourself with rights for this user, or choose another`);

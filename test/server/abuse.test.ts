@@ -25,14 +25,18 @@ async function open(userId: string, capabilities: Array<'SEND_MESSAGE'> = []): P
 
 test('invalid frames spend the budget: past it they are not answered one by one', async () => {
   const client = await open('garbage');
-  // 200 unparsable frames at once: 10 within budget get 400, at most 10 more get 429.
+  // 200 unparsable frames at once: those within the budget get 400, at most as many more get 429.
+  const started = Date.now();
   for (let i = 0; i < 200; i++) client.ws.send('{not json');
   await waitFor('answers', () => (client.frames.length >= CONNECTION_RATE_PER_SECOND ? true : undefined));
   await new Promise((r) => setTimeout(r, 300)); // let any (wrong) extra answers arrive
+  // The bucket refills while the burst is read (slowly, on a loaded machine): allow for that.
+  const budget = CONNECTION_RATE_PER_SECOND + Math.ceil(((Date.now() - started) / 1000) * CONNECTION_RATE_PER_SECOND);
   const codes = client.frames.map((f) => f['ErrorCode']);
-  assert.equal(codes.filter((c) => c === 400).length, CONNECTION_RATE_PER_SECOND, 'the budget: 10 answered as bad');
-  assert.ok(codes.filter((c) => c === 429).length <= CONNECTION_RATE_PER_SECOND, `429s bounded: ${codes.length} answers`);
-  assert.ok(client.frames.length <= 2 * CONNECTION_RATE_PER_SECOND);
+  const bad = codes.filter((c) => c === 400).length;
+  assert.ok(bad >= CONNECTION_RATE_PER_SECOND && bad <= budget, `${bad} answered as bad (budget ${budget})`);
+  assert.ok(codes.filter((c) => c === 429).length <= budget, `429s bounded: ${codes.length} answers`);
+  assert.ok(client.frames.length <= 2 * budget && client.frames.length < 200, `${client.frames.length} answers to 200 frames`);
   assert.equal(client.closed, false, 'a single burst is not a flood');
 });
 
