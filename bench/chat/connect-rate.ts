@@ -4,20 +4,20 @@
  * minted through the SDK beforehand; this process (pinned to core 1) then opens N WebSocket
  * connections with at most C handshakes in flight, keeps them open, and reports connections/s,
  * p50/p99/max handshake latency (TCP connect → 101 checked) and server CPU per connection.
- * A warm-up of W connections precedes the measured ones on the same server.
+ * A warm-up of W connections precedes the measured ones on the same server. The naive
+ * reference server (no token check, no store) runs the same handshakes as the baseline.
  *
  * Options: --connections N (default 2000)  --concurrency C (default 64)  --warmup W (default 200)
  *          --rounds R (default 3; targets alternate within a round, medians are reported)
- *          --baseline-root DIR (also run Parlor from that checkout, e.g. main, and print ratios;
- *          repeatable)
- *          --nice N (priority of the server child, default -10; 0 = unchanged)
+ *          --targets A,B (from bench/chat/targets.ts; default parlor,naive; the first is compared
+ *          with the others)
  */
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { cpuMicros, setChildNice, TASKSET_AVAILABLE } from './proc.js';
-import { SERVER_CORE, setParlorRoot, startTarget } from './targets.js';
+import { cpuMicros, TASKSET_AVAILABLE } from './proc.js';
+import { SERVER_CORE, TARGETS, type TargetName } from './targets.js';
 import { percentile } from '../percentile.js';
 import { readUpgradeResponse, upgradeRequest } from './ws-client-frames.js';
 
@@ -27,8 +27,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
-    'baseline-root': { type: 'string', multiple: true },
-    nice: { type: 'string', default: '-10' },
+    targets: { type: 'string', default: 'parlor,naive' },
   },
 });
 const N = Number(values.connections);
@@ -96,9 +95,8 @@ interface Row {
   readonly clientCores: number;
 }
 
-async function measure(root: string): Promise<Row> {
-  setParlorRoot(root);
-  const target = await startTarget('parlor');
+async function measure(name: TargetName): Promise<Row> {
+  const target = await TARGETS[name].start();
   try {
     const [room] = await target.tokens({ rooms: 1, publishers: 0, subscribers: W + N });
     const tokens = room!.subscribers;
@@ -134,16 +132,17 @@ const fmt = (r: Row): string =>
 if (TASKSET_AVAILABLE) spawnSync('taskset', ['-apc', String(CLIENT_CORE), String(process.pid)]);
 console.log(`bench:connect — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(TASKSET_AVAILABLE ? `server on CPU ${SERVER_CORE}, client on CPU ${CLIENT_CORE} (taskset)` : 'taskset is missing: UNPINNED');
-console.log(setChildNice(Number(values.nice)));
 console.log(`${N} connections (+${W} warm-up) into one room, ${C} handshakes in flight, ${values.rounds} rounds\n`);
 
-const targets: Array<{ name: string; root: string }> = [{ name: 'this checkout', root: process.cwd() }];
-for (const root of values['baseline-root'] ?? []) targets.push({ name: `baseline (${root})`, root });
+const targets = values.targets.split(',').map((name) => {
+  if (!(name in TARGETS)) throw new Error(`--targets: unknown target ${name}`);
+  return { name: name as TargetName };
+});
 const rows = new Map<string, Row[]>(targets.map((t) => [t.name, []]));
 console.log('| round | target | connections/s | p50 ms | p99 ms | max ms | server CPU µs/conn | failed | client CPU |\n|---|---|---|---|---|---|---|---|---|');
 for (let round = 1; round <= Number(values.rounds); round++) {
   for (const t of round % 2 === 1 ? targets : [...targets].reverse()) {
-    const row = await measure(t.root);
+    const row = await measure(t.name);
     rows.get(t.name)!.push(row);
     console.log(`| ${round} | ${t.name} | ${fmt(row)} |`);
   }
@@ -167,6 +166,6 @@ for (const t of targets) console.log(`| ${t.name} | ${fmt(summary(t.name))} |`);
 const mine = summary(targets[0]!.name);
 for (const t of targets.slice(1)) {
   const base = summary(t.name);
-  console.log(`\nthis checkout / ${t.name}: ${(mine.perSecond / base.perSecond).toFixed(2)}× connections/s, ${(mine.p99 / base.p99).toFixed(2)}× p99, ${(mine.cpuMicrosPerConnection / base.cpuMicrosPerConnection).toFixed(2)}× CPU per connection`);
+  console.log(`\n${targets[0]!.name} / ${t.name}: ${(mine.perSecond / base.perSecond).toFixed(2)}× connections/s, ${(mine.p99 / base.p99).toFixed(2)}× p99, ${(mine.cpuMicrosPerConnection / base.cpuMicrosPerConnection).toFixed(2)}× CPU per connection`);
 }
 console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

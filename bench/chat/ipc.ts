@@ -1,6 +1,4 @@
 /** Messages between the runner (bench/chat/run.ts) and the load-generator child, over Node IPC. */
-import type { Phase } from './phases.js';
-import type { PhaseStats } from './recorder.js';
 
 export interface RoomTokens {
   /** One token per publisher connection (these send SEND_MESSAGE frames). */
@@ -15,11 +13,6 @@ export type RunnerToLoadgen =
   | { readonly type: 'publish'; readonly perPublisherHz: number; readonly maxSeq: number; readonly contentBytes: number }
   | { readonly type: 'window-start' }
   | { readonly type: 'window-end' }
-  /**
-   * Interleaved runs (phases.ts): messages sent from now on count for `phase`, after the first
-   * `settleMs`; `null`: for neither side (answered with `phase-set`, before a switch).
-   */
-  | { readonly type: 'phase'; readonly phase: Phase | null; readonly settleMs: number }
   /** Stop publishing, wait up to `drainMs` for outstanding deliveries, then report. */
   | { readonly type: 'stop'; readonly drainMs: number };
 
@@ -57,8 +50,6 @@ export interface StepResult {
   readonly dropped: number;
   /** Load generator CPU over the window, percent of one core (near 100 = it was the limit). */
   readonly loadgenCpuPercent: number;
-  /** Interleaved runs: latency per side (index: Phase) of the messages counted for it. */
-  readonly phases: readonly PhaseStats[] | undefined;
 }
 
-export type LoadgenToRunner = ConnectReport | { readonly type: 'window-started' } | { readonly type: 'phase-set' } | StepResult;
+export type LoadgenToRunner = ConnectReport | { readonly type: 'window-started' } | StepResult;

@@ -8,7 +8,6 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { LoadgenToRunner, RoomTokens, RunnerToLoadgen } from './ipc.js';
-import { NO_PHASE, PHASES } from './phases.js';
 import { Recorder } from './recorder.js';
 import { maskedFrame, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT, readUpgradeResponse, scanFrames, upgradeRequest } from './ws-client-frames.js';
 
@@ -241,12 +240,11 @@ async function stop(drainMs: number): Promise<void> {
     outOfOrder: rec.outOfOrder,
     dropped,
     loadgenCpuPercent: windowWallUs > 0 ? (100 * windowCpuUs) / windowWallUs : Number.NaN,
-    phases: rec.phaseLatency.some((h) => h.some((n) => n > 0)) ? PHASES.map((phase) => rec.phaseStats(phase)) : undefined,
   });
   for (const c of conns) c.socket?.destroy();
 }
 
-// A clean exit on SIGTERM, so that `--profile loadgen` gets its profile written.
+// A clean exit on SIGTERM.
 process.on('SIGTERM', () => process.exit(0));
 
 process.on('message', (msg: RunnerToLoadgen) => {
@@ -271,10 +269,6 @@ process.on('message', (msg: RunnerToLoadgen) => {
       windowCpuUs = cpu.user + cpu.system;
       break;
     }
-    case 'phase':
-      recorder?.setPhase(msg.phase ?? NO_PHASE, nowUs() + msg.settleMs * 1000);
-      if (msg.phase === null) send({ type: 'phase-set' });
-      break;
     case 'stop':
       void stop(msg.drainMs).then(() => process.disconnect());
       break;

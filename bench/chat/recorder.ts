@@ -2,11 +2,8 @@
  * Delivery bookkeeping of the load generator, in flat typed arrays sized up front so recording
  * a delivery allocates nothing: a latency histogram (100 µs buckets), a delivery count per
  * message (room, publisher, seq) for loss and duplicates, and the last seq seen per
- * (connection, publisher) for per-sender order. In an interleaved run (see phases.ts) each
- * message also carries the phase it was sent in, and its deliveries go to that phase's
- * histogram as well.
+ * (connection, publisher) for per-sender order.
  */
-import { NO_PHASE, PHASES, type Phase } from './phases.js';
 
 const BUCKET_US = 100;
 const MAX_LATENCY_US = 60_000_000;
@@ -29,13 +26,6 @@ function percentileOf(latency: Uint32Array, p: number): number {
 
 export class Recorder {
   readonly latency = histogram();
-  /** Per phase (index: Phase), deliveries of messages sent in the window while it was counted. */
-  readonly phaseLatency: readonly Uint32Array[] = PHASES.map(histogram);
-  /** Phase each message was sent in, NO_PHASE when none was counted. */
-  readonly sentPhase: Uint8Array;
-  /** The phase sends are counted in from `#phaseFromUs` on; NO_PHASE: none. */
-  #phase: Phase | typeof NO_PHASE = NO_PHASE;
-  #phaseFromUs = 0;
   /** Deliveries per message; index = (room * publishers + publisher) * maxSeq + seq. */
   readonly delivered: Uint16Array;
   /** 1 once the message was written by its publisher, 2 once the server refused it (ERROR). */
@@ -58,7 +48,6 @@ export class Recorder {
   ) {
     this.delivered = new Uint16Array(rooms * publishersPerRoom * maxSeq);
     this.state = new Uint8Array(rooms * publishersPerRoom * maxSeq);
-    this.sentPhase = new Uint8Array(rooms * publishersPerRoom * maxSeq).fill(NO_PHASE);
     this.lastSeq = new Int32Array(connections * publishersPerRoom).fill(-1);
   }
 
@@ -66,16 +55,9 @@ export class Recorder {
     return (room * this.publishersPerRoom + publisher) * this.maxSeq + seq;
   }
 
-  /** Messages sent from `fromUs` on count for `phase` (NO_PHASE: for none). */
-  setPhase(phase: Phase | typeof NO_PHASE, fromUs: number): void {
-    this.#phase = phase;
-    this.#phaseFromUs = fromUs;
-  }
-
   recordSend(room: number, publisher: number, seq: number, nowUs: number): void {
     const i = this.messageIndex(room, publisher, seq);
     this.state[i] = 1;
-    this.sentPhase[i] = nowUs >= this.#phaseFromUs ? this.#phase : NO_PHASE;
     this.sent++;
     if (nowUs >= this.windowStartUs && nowUs < this.windowEndUs && this.windowStartUs > 0) this.sentInWindow++;
   }
@@ -99,8 +81,6 @@ export class Recorder {
     if (sentUs >= this.windowStartUs && sentUs < this.windowEndUs && this.windowStartUs > 0) {
       const bucket = Math.min(Math.max(0, Math.floor((nowUs - sentUs) / BUCKET_US)), this.latency.length - 1);
       this.latency[bucket]!++;
-      const phase = this.sentPhase[i]!;
-      if (phase !== NO_PHASE) this.phaseLatency[phase]![bucket]!++;
     }
   }
 
@@ -126,16 +106,4 @@ export class Recorder {
   percentileMs(p: number): number {
     return percentileOf(this.latency, p);
   }
-
-  /** The same for the deliveries counted in `phase`, with their number. */
-  phaseStats(phase: Phase): PhaseStats {
-    const h = this.phaseLatency[phase]!;
-    return { deliveries: h.reduce((a, b) => a + b, 0), p50Ms: percentileOf(h, 50), p99Ms: percentileOf(h, 99) };
-  }
-}
-
-export interface PhaseStats {
-  readonly deliveries: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
 }

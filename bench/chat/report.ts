@@ -1,4 +1,4 @@
-/** Prints step results as Markdown tables (readable in a terminal, pasteable into docs/benchmarks.md). */
+/** Prints step results as Markdown tables (readable in a terminal, pasteable into docs). */
 import type { TargetName } from './targets.js';
 import type { StepRecord } from './step.js';
 
@@ -16,11 +16,7 @@ export function stepLine(r: StepRecord): string {
     `(${(r.result.sentInWindow / r.result.windowSeconds).toFixed(0)} msg/s sent), ` +
     `p50 ${ms(r.result.p50Ms)} ms, p99 ${ms(r.result.p99Ms)} ms, max ${ms(r.result.maxMs)} ms, ` +
     `server ${r.serverCpuPercent.toFixed(0)}% CPU, ${r.cpuMicrosPerDelivery.toFixed(2)} µs/delivery, RSS ${mb(r.rssLoadedBytes)} MB, ` +
-    `load generator ${r.result.loadgenCpuPercent.toFixed(0)}% CPU — ${verdict}` +
-    (r.result.phases === undefined
-      ? ''
-      : `\n    without / with review (interleaved): p50 ${r.result.phases.map((s) => ms(s.p50Ms)).join(' / ')} ms, ` +
-        `p99 ${r.result.phases.map((s) => ms(s.p99Ms)).join(' / ')} ms, deliveries ${r.result.phases.map((s) => s.deliveries).join(' / ')}`)
+    `load generator ${r.result.loadgenCpuPercent.toFixed(0)}% CPU — ${verdict}`
   );
 }
 
@@ -40,22 +36,52 @@ export function stepTable(records: readonly StepRecord[]): string {
   return rows.join('\n');
 }
 
-/** `subject` divided by a baseline, step by step (deliveries/s, p99, CPU per delivery, idle bytes). */
-export function ratioTable(records: readonly StepRecord[], baseline: TargetName, subject: TargetName = 'parlor'): string {
-  const parlor = records.filter((r) => r.target === subject);
-  const base = new Map(records.filter((r) => r.target === baseline).map((r) => [stepLabel(r), r]));
+/** A subject target against a baseline target, run on the same steps. */
+export interface Comparison {
+  readonly subject: TargetName;
+  readonly baseline: TargetName;
+  readonly heading: string;
+}
+
+/** The comparisons printed when both targets ran; add a row with a new target. */
+export const COMPARISONS: readonly Comparison[] = [
+  { subject: 'parlor', baseline: 'naive', heading: 'Parlor / naive' },
+  { subject: 'parlor', baseline: 'coalescing', heading: 'Parlor / coalescing' },
+  { subject: 'parlor-chatlog', baseline: 'parlor', heading: 'Parlor with chat logging / Parlor' },
+  { subject: 'parlor-review', baseline: 'parlor', heading: 'Parlor with review / Parlor' },
+];
+
+const delta = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) ? `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}` : '—');
+
+/**
+ * `subject` against `baseline`, step by step: ratios of deliveries/s, messages/s, CPU per
+ * delivery and idle bytes per connection, and the latency added (ms). A step run N times pairs
+ * its i-th runs.
+ */
+export function comparisonTable(records: readonly StepRecord[], { subject, baseline }: Comparison): string {
   const q = `${subject} / ${baseline}`;
-  const rows = [`| step | deliveries/s ${q} | p99 ${q} | CPU µs/delivery ${q} | idle B/conn ${q} |`, '|---|---|---|---|---|'];
-  for (const p of parlor) {
-    const b = base.get(stepLabel(p));
-    if (b === undefined) continue;
-    rows.push(
-      `| ${stepLabel(p)} | ${ratio(p.deliveriesPerSecond, b.deliveriesPerSecond)} | ${ratio(p.result.p99Ms, b.result.p99Ms)} | ` +
-        `${ratio(p.cpuMicrosPerDelivery, b.cpuMicrosPerDelivery)} | ${ratio(p.idleBytesPerConnection, b.idleBytesPerConnection)} |`,
-    );
+  const rows = [
+    `| step | deliveries/s ${q} | msg/s ${q} | p50 ms added | p99 ms added | CPU µs/delivery ${q} | idle B/conn ${q} |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  const runs = (target: TargetName, label: string) => records.filter((r) => r.target === target && stepLabel(r) === label);
+  const labels = [...new Set(records.filter((r) => r.target === subject).map(stepLabel))];
+  for (const label of labels) {
+    const bases = runs(baseline, label);
+    runs(subject, label).forEach((s, i) => {
+      const b = bases[i];
+      if (b === undefined) return;
+      rows.push(
+        `| ${label} | ${ratio(s.deliveriesPerSecond, b.deliveriesPerSecond)} | ${ratio(sentPerSecond(s), sentPerSecond(b))} | ` +
+          `${delta(s.result.p50Ms, b.result.p50Ms)} | ${delta(s.result.p99Ms, b.result.p99Ms)} | ` +
+          `${ratio(s.cpuMicrosPerDelivery, b.cpuMicrosPerDelivery)} | ${ratio(s.idleBytesPerConnection, b.idleBytesPerConnection)} |`,
+      );
+    });
   }
   return rows.length > 2 ? rows.join('\n') : `(no step ran against both ${subject} and ${baseline})`;
 }
+
+const sentPerSecond = (r: StepRecord): number => r.result.sentInWindow / r.result.windowSeconds;
 
 function highestSustained(records: readonly StepRecord[], target: TargetName): StepRecord | undefined {
   return records
@@ -63,19 +89,19 @@ function highestSustained(records: readonly StepRecord[], target: TargetName): S
     .reduce<StepRecord | undefined>((a, r) => (a === undefined || r.deliveriesPerSecond > a.deliveriesPerSecond ? r : a), undefined);
 }
 
-/** Highest sustained deliveries/s per target, and Parlor's against each baseline's. */
+/** Highest sustained deliveries/s (and messages/s) per target, and each comparison's ratio of them. */
 export function ceilingLines(records: readonly StepRecord[], targets: readonly TargetName[]): string {
   const lines = targets.map((t) => {
     const best = highestSustained(records, t);
     const most = Math.max(...records.filter((r) => r.target === t).map((r) => r.deliveriesPerSecond));
-    const sustained = best === undefined ? 'no step sustained' : `highest sustained step ${stepLabel(best)}, ${k(best.deliveriesPerSecond)} deliveries/s, p99 ${ms(best.result.p99Ms)} ms`;
+    const sustained = best === undefined ? 'no step sustained' : `highest sustained step ${stepLabel(best)}, ${k(best.deliveriesPerSecond)} deliveries/s (${sentPerSecond(best).toFixed(0)} msg/s), p99 ${ms(best.result.p99Ms)} ms`;
     return `- ${t}: ${sustained}; most deliveries/s in any step (sustained or not) ${k(most)}`;
   });
-  const parlor = highestSustained(records, 'parlor');
-  for (const baseline of ['naive', 'coalescing'] as const) {
-    const base = highestSustained(records, baseline);
-    if (parlor !== undefined && base !== undefined) {
-      lines.push(`- highest sustained deliveries/s, Parlor / ${baseline}: ${ratio(parlor.deliveriesPerSecond, base.deliveriesPerSecond)} (coarse: the steps are discrete)`);
+  for (const { subject, baseline } of COMPARISONS) {
+    const s = highestSustained(records, subject);
+    const b = highestSustained(records, baseline);
+    if (s !== undefined && b !== undefined) {
+      lines.push(`- highest sustained deliveries/s, ${subject} / ${baseline}: ${ratio(s.deliveriesPerSecond, b.deliveriesPerSecond)} (coarse: the steps are discrete)`);
     }
   }
   return lines.join('\n');

@@ -1,22 +1,13 @@
 /**
- * The review part of the `parlor-review` target: an instant webhook child (on the load
- * generator's core by default, so the server core measures Parlor's own cost of review, as with
- * a handler elsewhere; `--review-core 0` puts it beside Parlor, the co-located worst case), the
- * Parlor flags that route every room's handler ARN to it, and a count of the reviews
- * Parlor made (from /metrics) to show that every message really was reviewed.
+ * The review part of the `parlor-review` target: an instant webhook child on the load
+ * generator's core (so the server core measures Parlor's own cost of review, as with a handler
+ * elsewhere), the Parlor flags that route every room's handler ARN to it, and a count of the
+ * reviews Parlor made (from /metrics) to show that every message really was reviewed.
  */
-import { setRealtime, spawnNode, stopChild, waitForLine } from './proc.js';
+import { spawnNode, stopChild, waitForLine } from './proc.js';
 
-/** CPU of the webhook child; 1 is the load generator's (step.ts LOADGEN_CORE). */
-let webhookCore = 1;
-/** SCHED_FIFO priority of the webhook's main thread; 0: nice levels only. */
-let webhookRealtime = 1;
-/** Where the webhook runs (`--review-core`) and at which real-time priority (`--review-rt`). */
-export function placeReviewWebhook(core: number, realtime = webhookRealtime): void {
-  if (!Number.isInteger(realtime) || realtime < 0 || realtime > 99) throw new Error('--review-rt: 0 (off) or a SCHED_FIFO priority 1–99');
-  webhookCore = core;
-  webhookRealtime = realtime;
-}
+/** CPU of the webhook child: the load generator's (step.ts LOADGEN_CORE). */
+const WEBHOOK_CORE = 1;
 
 /** The function ARN every bench room names; PARLOR_REVIEW_WEBHOOKS sends it to the webhook. */
 const HANDLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bench-review';
@@ -32,16 +23,8 @@ export interface ReviewSetup {
 }
 
 export async function startReviewWebhook(): Promise<ReviewSetup> {
-  // Ten nice levels above the other children (nice -20 by default): the webhook needs a small
-  // share of its core but must answer at once, as an instant handler elsewhere would; at the
-  // load generator's level a busy generator (up to 90% of that core at 1×5000) delayed its
-  // answers by tens of ms, at five levels above by up to ~10 ms. `--single-threaded`: V8 runs
-  // no helper threads, which a real-time main thread could wait on while they cannot run
-  // (see setRealtime in proc.ts).
-  const nodeArgs = [...(webhookRealtime > 0 ? ['--single-threaded'] : []), '--import', 'tsx', 'bench/chat/servers/review-webhook.ts'];
-  const child = spawnNode('loadgen', webhookCore, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] }, 10);
+  const child = spawnNode(WEBHOOK_CORE, ['--import', 'tsx', 'bench/chat/servers/review-webhook.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
-  if (webhookRealtime > 0 && child.pid !== undefined) console.log(`review webhook: ${setRealtime(child.pid, webhookRealtime)}`);
   child.stdout?.on('data', () => undefined);
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[review-webhook] ${chunk.toString()}`));
   const webhooks = { [HANDLER_ARN]: { url: `http://127.0.0.1:${port}/review`, secret: 'bench-secret' } };

@@ -5,9 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { LoadgenToRunner, RunnerToLoadgen, StepResult } from './ipc.js';
-import { MIN_WARMUP_MS, MIN_WINDOW_MS, phaseSwitches, REVIEWED } from './phases.js';
 import { cpuMicros, rssBytes, spawnNode, stopChild } from './proc.js';
-import { startTarget, type TargetName } from './targets.js';
+import { TARGETS, type TargetName } from './targets.js';
 
 export const LOADGEN_CORE = 1;
 
@@ -24,15 +23,6 @@ export interface StepOptions {
   readonly measureMs: number;
   readonly drainMs: number;
   readonly contentBytes: number;
-  /** Interleaved targets: length of one block of the window with or without review (phases.ts). */
-  readonly blockMs: number;
-  /** Interleaved targets: messages sent this long after a switch count for neither side. */
-  readonly settleMs: number;
-  /**
-   * Interleaved targets, as a check of the method: the switches happen (UpdateRoom, settling)
-   * but review stays off on both sides, so the two sides should differ by noise only.
-   */
-  readonly abControl: boolean;
 }
 
 export interface StepRecord {
@@ -81,32 +71,9 @@ function inbox(child: ChildProcess): <T extends LoadgenToRunner['type']>(type: T
   };
 }
 
-/**
- * The window of an interleaved target: at each switch the load generator stops counting
- * (acknowledged, so no message sent under the new setting counts for the old side), the rooms
- * are updated, and counting resumes for the new side after the settling time.
- */
-async function interleave(
-  setReview: (on: boolean) => Promise<void>,
-  tell: (msg: RunnerToLoadgen) => void,
-  next: ReturnType<typeof inbox>,
-  t0: number,
-  measureMs: number,
-  opts: StepOptions,
-): Promise<void> {
-  for (const { atMs, phase } of phaseSwitches(measureMs, opts.blockMs)) {
-    await sleep(t0 + atMs - performance.now());
-    tell({ type: 'phase', phase: null, settleMs: 0 });
-    await next('phase-set', 10_000);
-    await setReview(phase === REVIEWED && !opts.abControl);
-    tell({ type: 'phase', phase, settleMs: opts.settleMs });
-  }
-  await sleep(t0 + measureMs - performance.now());
-}
-
 export async function runStep(target: TargetName, plan: StepPlan, opts: StepOptions): Promise<StepRecord> {
-  const server = await startTarget(target);
-  const loadgen = spawnNode('loadgen', LOADGEN_CORE, ['--import', 'tsx', 'bench/chat/load-generator.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = await TARGETS[target].start();
+  const loadgen = spawnNode(LOADGEN_CORE, ['--import', 'tsx', 'bench/chat/load-generator.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const tell = (msg: RunnerToLoadgen): void => void loadgen.send(msg);
   const next = inbox(loadgen);
   try {
@@ -120,9 +87,7 @@ export async function runStep(target: TargetName, plan: StepPlan, opts: StepOpti
     const rssIdleBytes = rssBytes(server.pid);
 
     const perPublisherHz = opts.roomRate / opts.publishers;
-    const { setReview } = server;
-    const warmupMs = setReview ? Math.max(opts.warmupMs, MIN_WARMUP_MS) : opts.warmupMs;
-    const measureMs = setReview ? Math.max(opts.measureMs, MIN_WINDOW_MS) : opts.measureMs;
+    const { warmupMs, measureMs } = opts;
     const maxSeq = Math.ceil((perPublisherHz * (warmupMs + measureMs)) / 1000) + 10;
     tell({ type: 'publish', perPublisherHz, maxSeq, contentBytes: opts.contentBytes });
     await sleep(warmupMs);
@@ -130,8 +95,7 @@ export async function runStep(target: TargetName, plan: StepPlan, opts: StepOpti
     await next('window-started', 10_000);
     const cpu0 = cpuMicros(server.pid);
     const t0 = performance.now();
-    if (setReview) await interleave((on) => setReview(on), tell, next, t0, measureMs, opts);
-    else await sleep(measureMs);
+    await sleep(measureMs);
     const cpu1 = cpuMicros(server.pid);
     const wallUs = (performance.now() - t0) * 1000;
     tell({ type: 'window-end' });

@@ -1,35 +1,29 @@
 /**
- * The servers under test, each started as a child pinned to core 0: Parlor itself (full
- * pipeline: rooms and tokens through the control plane, tokens checked at the upgrade,
- * capabilities and rate limits on every message) and the two reference servers.
+ * The servers under test, as a table: each target names how to start a fresh server child
+ * pinned to core 0 and mint tokens for it. Parlor runs with its full pipeline (rooms and tokens
+ * through the control plane, tokens checked at the upgrade, capabilities and rate limits on
+ * every message); the two reference servers are the baselines. To add a target, add a row to
+ * TARGETS (usually `parlorTarget({...})` with its flags, environment or room settings).
  */
 import {
   CreateChatTokenCommand,
   CreateLoggingConfigurationCommand,
   CreateRoomCommand,
   IvschatClient,
-  UpdateRoomCommand,
   type ChatTokenCapability,
+  type CreateRoomCommandInput,
   type DestinationConfiguration,
 } from '@aws-sdk/client-ivschat';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { countChatLogRecords } from './chat-log-count.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countChatLogRecords } from './chat-log-count.js';
 import type { RoomTokens } from './ipc.js';
 import { spawnNode, stopChild, waitForLine } from './proc.js';
 import { startReviewWebhook, type ReviewSetup } from './review-target.js';
 
 export const SERVER_CORE = 0;
-/**
- * `parlor-chatlog`: Parlor with one logging configuration of each kind (local sink) on every room.
- * `parlor-review`: Parlor with every room reviewed by an instant local webhook (review-target.ts).
- * `parlor-review-ab`: the same, with review switched off and on during the window (phases.ts).
- */
-export type TargetName = 'parlor' | 'parlor-chatlog' | 'parlor-review' | 'parlor-review-ab' | 'naive' | 'coalescing';
-export const TARGET_NAMES: readonly TargetName[] = ['parlor', 'parlor-chatlog', 'parlor-review', 'parlor-review-ab', 'naive', 'coalescing'];
-
 /** One destination of each kind, written by the local sink under the data directory. */
 const CHAT_LOG_DESTINATIONS: readonly DestinationConfiguration[] = [
   { s3: { bucketName: 'bench-bucket' } },
@@ -48,34 +42,23 @@ export interface RunningTarget {
   readonly port: number;
   /** Mints one single-use token per connection (publishers may send, subscribers only read). */
   tokens(shape: RoomShape): Promise<RoomTokens[]>;
-  /** Interleaved targets: sets (UpdateRoom) or removes every room's review handler. */
-  setReview?(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Where Parlor's sources are (`--parlor-root`, default: this checkout), e.g. to compare two versions. */
-let parlorRoot = process.cwd();
-export function setParlorRoot(dir: string): void {
-  parlorRoot = dir;
-}
-
 /**
- * Parlor runs as `npm start` runs it: the tsc build in dist/ (built here once per run, in the
- * Parlor root), not through tsx, whose transform adds work of its own (names kept on every
- * closure, module hooks). The reference servers run through tsx.
+ * Parlor runs as `npm start` runs it: the tsc build in dist/ (built once per run), not through
+ * tsx, whose transform adds work of its own. The reference servers run through tsx.
  */
-let built: string | undefined;
+let built = false;
 function buildParlor(): void {
-  if (built === parlorRoot) return;
-  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: parlorRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`building Parlor in ${parlorRoot} failed`);
-  built = parlorRoot;
+  if (built) return;
+  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building Parlor failed');
+  built = true;
 }
 
-/** `BENCH_SERVER_NODE_FLAGS` (e.g. `--trace-gc`) go to every server child's node. */
-function startChild(args: readonly string[], cwd = process.cwd(), transpile = true): ChildProcess {
-  const extra = process.env.BENCH_SERVER_NODE_FLAGS ? process.env.BENCH_SERVER_NODE_FLAGS.split(' ') : [];
-  return spawnNode('server', SERVER_CORE, [...extra, ...(transpile ? ['--import', 'tsx'] : []), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(args: readonly string[], env?: Readonly<Record<string, string>>): ChildProcess {
+  return spawnNode(SERVER_CORE, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
 
 /** Keeps reading a child's output after it is ready (a full pipe would block it), echoing errors. */
@@ -85,7 +68,7 @@ function drain(child: ChildProcess, label: string): void {
 }
 
 async function startReference(name: 'naive' | 'coalescing'): Promise<RunningTarget> {
-  const child = startChild([`bench/chat/servers/${name}.ts`]);
+  const child = startChild(['--import', 'tsx', `bench/chat/servers/${name}.ts`]);
   const port = Number(await waitForLine(child, /\{"port":(\d+)\}/, 20_000));
   drain(child, name);
   return {
@@ -116,17 +99,33 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
   return out;
 }
 
-/** The node flags `npm start` gives Parlor (package.json of the Parlor root), so the bench runs it the same way. */
+/** The node flags `npm start` gives Parlor (package.json), so the bench runs it the same way. */
 function startNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(parlorRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts?: Record<string, string> };
   const flags = /\bnode((?:\s+--\S+)*)\s+dist\/main\.js/.exec(pkg.scripts?.start ?? '')?.[1] ?? '';
   return flags.split(/\s+/).filter((f) => f !== '');
 }
 
-async function startParlor(chatLog: boolean, review?: ReviewSetup, interleaved = false): Promise<RunningTarget> {
+export interface ParlorTargetOptions {
+  /** One logging configuration of each kind (local sink) on every room. */
+  readonly chatLog?: boolean;
+  /** Review every room's messages with this handler (review-target.ts). */
+  readonly review?: () => Promise<ReviewSetup>;
+  /** More Parlor flags and environment. */
+  readonly flags?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** More CreateRoom input for every room. */
+  readonly room?: Partial<CreateRoomCommandInput>;
+}
+
+/** A Parlor target: a fresh data directory, Parlor built and started as `npm start` does. */
+export const parlorTarget = (options: ParlorTargetOptions = {}) => async (): Promise<RunningTarget> => {
+  const { chatLog = false } = options;
+  const review = await options.review?.();
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
   buildParlor();
-  const child = startChild([...startNodeFlags(), 'dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? [])], parlorRoot, false);
+  const args = [...startNodeFlags(), 'dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? []), ...(options.flags ?? [])];
+  const child = startChild(args, options.env);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({
@@ -135,18 +134,9 @@ async function startParlor(chatLog: boolean, review?: ReviewSetup, interleaved =
     credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
     maxAttempts: 1,
   });
-  const roomArns: string[] = [];
   return {
     pid: child.pid!,
     port,
-    ...(review && interleaved
-      ? {
-          async setReview(on: boolean) {
-            const messageReviewHandler = on ? review.handler : { uri: '' };
-            await Promise.all(roomArns.map((identifier) => client.send(new UpdateRoomCommand({ identifier, messageReviewHandler }))));
-          },
-        }
-      : {}),
     async tokens(shape) {
       const loggingConfigurationIdentifiers: string[] = [];
       for (const destinationConfiguration of chatLog ? CHAT_LOG_DESTINATIONS : []) {
@@ -160,11 +150,11 @@ async function startParlor(chatLog: boolean, review?: ReviewSetup, interleaved =
               maximumMessageRatePerSecond: 100,
               loggingConfigurationIdentifiers,
               ...(review ? { messageReviewHandler: review.handler } : {}),
+              ...options.room,
             }),
           ),
         ),
       );
-      roomArns.push(...rooms.map((room) => room.arn!));
       const mint = (arn: string, userId: string, capabilities: ChatTokenCapability[]) => async (): Promise<string> => {
         const out = await client.send(new CreateChatTokenCommand({ roomIdentifier: arn, userId, capabilities }));
         if (out.token === undefined) throw new Error('CreateChatToken returned no token');
@@ -193,20 +183,19 @@ async function startParlor(chatLog: boolean, review?: ReviewSetup, interleaved =
   };
 }
 
-export function startTarget(name: TargetName): Promise<RunningTarget> {
-  switch (name) {
-    case 'parlor':
-    case 'parlor-chatlog':
-      return startParlor(name === 'parlor-chatlog');
-    case 'parlor-review':
-    case 'parlor-review-ab':
-      return startReviewWebhook().then((review) => startParlor(false, review, name === 'parlor-review-ab'));
-    case 'naive':
-    case 'coalescing':
-      return startReference(name);
-    default: {
-      const never: never = name;
-      throw new Error(`unknown target ${String(never)}`);
-    }
-  }
+export interface TargetSpec {
+  /** One line: what the target is, for the runner's help. */
+  readonly about: string;
+  start(): Promise<RunningTarget>;
 }
+
+export const TARGETS = {
+  parlor: { about: 'Parlor with its defaults', start: parlorTarget() },
+  'parlor-chatlog': { about: 'Parlor, every room logged to S3, CloudWatch Logs and Firehose (local sink)', start: parlorTarget({ chatLog: true }) },
+  'parlor-review': { about: 'Parlor, every message reviewed by an instant local webhook', start: parlorTarget({ review: startReviewWebhook }) },
+  naive: { about: 'reference: `ws` broadcast, one send per member', start: () => startReference('naive') },
+  coalescing: { about: 'reference: one frame per message, one write per member per turn', start: () => startReference('coalescing') },
+} satisfies Record<string, TargetSpec>;
+
+export type TargetName = keyof typeof TARGETS;
+export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];

@@ -123,7 +123,7 @@ export async function startParlor(
     encode: encodeTextFrame,
     now,
     log: logger,
-    tokens: new ChatTokenCodec(loadTokenSecret(config.dataDir)),
+    tokens: new ChatTokenCodec(await loadTokenSecret(store, config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
   });

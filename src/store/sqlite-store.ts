@@ -7,10 +7,21 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Scope } from '../domain/arn.js';
-import type { Destination, LoggingConfiguration, LoggingConfigurationPatch, LoggingConfigurationState } from '../domain/logging-configuration.js';
-import { nextReviewHandler, type FallbackResult, type Room, type RoomPatch } from '../domain/room.js';
+import type { LoggingConfiguration, LoggingConfigurationPatch } from '../domain/logging-configuration.js';
+import { nextReviewHandler, type Room, type RoomPatch } from '../domain/room.js';
 import { mergeTags, removeTags } from '../domain/tags.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
+import {
+  LOGGING_INSERT_COLUMNS,
+  loggingInsertValues,
+  ROOM_INSERT_COLUMNS,
+  roomInsertValues,
+  tagTable,
+  toLogging,
+  toRoom,
+  type LoggingRow,
+  type RoomRow,
+} from './rows.js';
 import { SqliteChatTokens } from './sqlite-chat-tokens.js';
 import type {
   LoggingConfigurationCreate,
@@ -22,68 +33,13 @@ import type {
   TagWrite,
 } from './store.js';
 
-interface RoomRow {
-  arn: string;
-  account_id: string;
-  region: string;
-  id: string;
-  name: string;
-  create_time: number;
-  update_time: number;
-  max_rate: number;
-  max_length: number;
-  review_uri: string | null;
-  review_fallback: string | null;
-  tags: string;
-  logging: string | null;
-}
-
-interface LoggingRow {
-  arn: string;
-  account_id: string;
-  region: string;
-  id: string;
-  name: string;
-  create_time: number;
-  update_time: number;
-  destination: string;
-  state: string;
-  tags: string;
-}
+/** A room row with its logging-configuration ARNs as a JSON array (null when none). */
+type RoomRowWithLogging = RoomRow & { logging: string | null };
 
 const ROOM_COLUMNS = `r.*, (SELECT json_group_array(logging_arn) FROM (SELECT logging_arn FROM room_logging WHERE room_arn = r.arn ORDER BY position)) AS logging`;
 
-function toRoom(row: RoomRow): Room {
-  return {
-    arn: row.arn,
-    accountId: row.account_id,
-    region: row.region,
-    id: row.id,
-    name: row.name,
-    createTime: row.create_time,
-    updateTime: row.update_time,
-    maximumMessageRatePerSecond: row.max_rate,
-    maximumMessageLength: row.max_length,
-    messageReviewHandler:
-      row.review_uri === null ? undefined : { uri: row.review_uri, fallbackResult: (row.review_fallback ?? 'ALLOW') as FallbackResult },
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    loggingConfigurationIdentifiers: row.logging ? (JSON.parse(row.logging) as string[]) : [],
-  };
-}
-
-function toLogging(row: LoggingRow): LoggingConfiguration {
-  return {
-    arn: row.arn,
-    accountId: row.account_id,
-    region: row.region,
-    id: row.id,
-    name: row.name,
-    createTime: row.create_time,
-    updateTime: row.update_time,
-    destinationConfiguration: JSON.parse(row.destination) as Destination,
-    state: row.state as LoggingConfigurationState,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-  };
+function roomOf(row: RoomRowWithLogging): Room {
+  return toRoom(row, row.logging ? (JSON.parse(row.logging) as string[]) : []);
 }
 
 export class SqliteStore implements Store {
@@ -137,32 +93,15 @@ export class SqliteStore implements Store {
   }
 
   private readRoom(arn: string): Room | undefined {
-    const row = this.sql(`SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.arn = ?`).get(arn) as RoomRow | undefined;
-    return row && toRoom(row);
+    const row = this.sql(`SELECT ${ROOM_COLUMNS} FROM rooms r WHERE r.arn = ?`).get(arn) as RoomRowWithLogging | undefined;
+    return row && roomOf(row);
   }
 
   async createRoom(room: Room): Promise<RoomWrite> {
     return this.db.transaction((): RoomWrite => {
       const missing = this.missingLogging(room.loggingConfigurationIdentifiers);
       if (missing.length > 0) return { kind: 'missing-logging-configurations', arns: missing };
-      this.sql(
-          `INSERT INTO rooms (arn, account_id, region, id, name, create_time, update_time, max_rate, max_length, review_uri, review_fallback, tags)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          room.arn,
-          room.accountId,
-          room.region,
-          room.id,
-          room.name,
-          room.createTime,
-          room.updateTime,
-          room.maximumMessageRatePerSecond,
-          room.maximumMessageLength,
-          room.messageReviewHandler?.uri ?? null,
-          room.messageReviewHandler?.fallbackResult ?? null,
-          JSON.stringify(room.tags),
-        );
+      this.sql(`INSERT INTO rooms (${ROOM_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...roomInsertValues(room));
       this.setLogging(room.arn, room.loggingConfigurationIdentifiers);
       return { kind: 'ok', room: this.readRoom(room.arn)! };
     })();
@@ -220,8 +159,8 @@ export class SqliteStore implements Store {
         afterTime: after?.updateTime,
         afterArn: after?.arn,
         limit,
-      }) as RoomRow[];
-    return rows.map(toRoom);
+      }) as RoomRowWithLogging[];
+    return rows.map(roomOf);
   }
 
   async createLoggingConfiguration(config: LoggingConfiguration, quota: number): Promise<LoggingConfigurationCreate> {
@@ -229,22 +168,7 @@ export class SqliteStore implements Store {
       const { n } = this.sql('SELECT COUNT(*) AS n FROM logging_configurations WHERE account_id = ? AND region = ?')
         .get(config.accountId, config.region) as { n: number };
       if (n >= quota) return { kind: 'quota-exceeded', limit: quota };
-      this.sql(
-          `INSERT INTO logging_configurations (arn, account_id, region, id, name, create_time, update_time, destination, state, tags)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          config.arn,
-          config.accountId,
-          config.region,
-          config.id,
-          config.name,
-          config.createTime,
-          config.updateTime,
-          JSON.stringify(config.destinationConfiguration),
-          config.state,
-          JSON.stringify(config.tags),
-        );
+      this.sql(`INSERT INTO logging_configurations (${LOGGING_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...loggingInsertValues(config));
       return { kind: 'ok' };
     })();
   }
@@ -294,25 +218,18 @@ export class SqliteStore implements Store {
     return rows.map(toLogging);
   }
 
-  /** The table holding a resource's tags, by the kind in its ARN. */
-  private tagTable(arn: string): 'rooms' | 'logging_configurations' | undefined {
-    if (/:room\//.test(arn)) return 'rooms';
-    if (/:logging-configuration\//.test(arn)) return 'logging_configurations';
-    return undefined;
-  }
-
   private readTags(table: string, arn: string): Record<string, string> | undefined {
     const row = this.sql(`SELECT tags FROM ${table} WHERE arn = ?`).get(arn) as { tags: string } | undefined;
     return row && (JSON.parse(row.tags) as Record<string, string>);
   }
 
   async getTags(arn: string): Promise<Readonly<Record<string, string>> | undefined> {
-    const table = this.tagTable(arn);
+    const table = tagTable(arn);
     return table && this.readTags(table, arn);
   }
 
   private writeTags(arn: string, change: (tags: Record<string, string>) => Record<string, string>, limit: number): TagWrite {
-    const table = this.tagTable(arn);
+    const table = tagTable(arn);
     if (!table) return { kind: 'not-found' };
     return this.db.transaction((): TagWrite => {
       const current = this.readTags(table, arn);
@@ -338,6 +255,13 @@ export class SqliteStore implements Store {
 
   async forgetExpiredChatTokens(now: number): Promise<number> {
     return this.chatTokens.forgetExpired(now);
+  }
+
+  async loadOrCreateSecret(name: string, candidate: Uint8Array): Promise<Buffer> {
+    return this.db.transaction((): Buffer => {
+      this.sql('INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, Buffer.from(candidate));
+      return (this.sql('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value;
+    })();
   }
 
   async close(): Promise<void> {

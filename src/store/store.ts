@@ -1,6 +1,6 @@
 /**
  * The store port: durable state of the control plane. Implementations: sqlite-store.ts
- * (embedded default). Every method is atomic on its own; none leaks driver types. Timestamps
+ * (embedded default) and postgres-store.ts (cluster mode, shared by every node). Every method is atomic on its own; none leaks driver types. Timestamps
  * are epoch milliseconds. Callers pass fully-formed records; the store does not invent values
  * other than the forward-only `updateTime` rule stated on each update method.
  */
@@ -91,6 +91,13 @@ export interface Store {
   redeemChatToken(tokenId: string, expiresAt: number): Promise<boolean>;
   /** Forgets used token ids whose `expiresAt` is at or before `now` (epoch ms); resolves to how many. */
   forgetExpiredChatTokens(now: number): Promise<number>;
+
+  /**
+   * The secret stored under `name`, created from `candidate` when there is none yet: the first
+   * caller (of this process or, for a shared store, of any node) stores its candidate, and
+   * every call resolves to the same stored bytes from then on. Durable on return.
+   */
+  loadOrCreateSecret(name: string, candidate: Uint8Array): Promise<Buffer>;
 
   /** Releases the underlying resources; pending writes are already durable. */
   close(): Promise<void>;

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'parlor-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-storeContract('SqliteStore', async () => new SqliteStore(join(dir, `contract-${++n}.db`)));
+storeContract('SqliteStore', async () => {
+  const file = join(dir, `contract-${++n}.db`);
+  return { open: async () => new SqliteStore(file), dispose: async () => {} };
+});
 
 test('SqliteStore: a reopened file has the same state and schema version', async () => {
   const file = join(dir, 'nested', 'reopen.db');

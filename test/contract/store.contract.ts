@@ -1,7 +1,8 @@
 /**
- * The Store port's contract (src/store/store.ts), run against any implementation: each test
- * gets a fresh, empty store from `open` and closes it afterwards. SQLite runs it today
- * (sqlite-store.test.ts); every later implementation runs the same suite.
+ * The Store port's contract (src/store/store.ts), run against every implementation
+ * (sqlite-store.test.ts, postgres-store.test.ts): each test gets a fresh, empty backing store
+ * from `fresh`, and a first instance on it; race cases open a second instance on the same data
+ * (another node) through the fixture. Everything is closed and disposed after each test.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -10,56 +11,37 @@ import type { LoggingConfiguration } from '../../src/domain/logging-configuratio
 import type { Room } from '../../src/domain/room.js';
 import type { Store } from '../../src/store/store.js';
 import { usedChatTokensContract } from './store-chat-tokens.contract.js';
+import { EAST, loggingRecord, OTHER, roomRecord, WEST, type StoreContext, type StoreFixture } from './store-records.js';
+import { storeRacesContract } from './store-races.contract.js';
+import { secretsContract } from './store-secrets.contract.js';
 
-const EAST: Scope = { accountId: '123456789012', region: 'us-east-1' };
-const WEST: Scope = { accountId: '123456789012', region: 'us-west-2' };
-const OTHER: Scope = { accountId: '210987654321', region: 'us-east-1' };
+export { loggingRecord, roomRecord, type StoreFixture } from './store-records.js';
 
-let seq = 0;
-const nextId = (prefix: string) => `${prefix}${String(++seq).padStart(12 - prefix.length, '0')}`;
-
-export function roomRecord(scope: Scope, over: Partial<Room> = {}): Room {
-  const id = over.id ?? nextId('R');
-  return {
-    ...scope,
-    arn: formatArn(scope, 'room', id),
-    id,
-    name: '',
-    createTime: 1_000,
-    updateTime: 1_000,
-    maximumMessageRatePerSecond: 10,
-    maximumMessageLength: 500,
-    messageReviewHandler: undefined,
-    tags: {},
-    loggingConfigurationIdentifiers: [],
-    ...over,
-  };
-}
-
-export function loggingRecord(scope: Scope, over: Partial<LoggingConfiguration> = {}): LoggingConfiguration {
-  const id = over.id ?? nextId('L');
-  return {
-    ...scope,
-    arn: formatArn(scope, 'logging-configuration', id),
-    id,
-    name: '',
-    createTime: 1_000,
-    updateTime: 1_000,
-    destinationConfiguration: { s3: { bucketName: 'bucket' } },
-    state: 'ACTIVE',
-    tags: {},
-    ...over,
-  };
-}
-
-export function storeContract(name: string, open: () => Promise<Store>): void {
+export function storeContract(name: string, fresh: () => Promise<StoreFixture>): void {
   describe(`Store contract: ${name}`, () => {
+    let fixture: StoreFixture;
     let store: Store;
+    let opened: Store[] = [];
     beforeEach(async () => {
-      store = await open();
+      fixture = await fresh();
+      store = await fixture.open();
+      opened = [store];
     });
-    afterEach(() => store.close());
+    afterEach(async () => {
+      await Promise.all(opened.map((s) => s.close()));
+      await fixture.dispose();
+    });
+    const context: StoreContext = {
+      store: () => store,
+      another: async () => {
+        const s = await fixture.open();
+        opened.push(s);
+        return s;
+      },
+    };
     usedChatTokensContract(() => store);
+    secretsContract(context);
+    storeRacesContract(context);
 
     const addConfig = async (scope: Scope = EAST, over: Partial<LoggingConfiguration> = {}) => {
       const c = loggingRecord(scope, over);

@@ -9,7 +9,7 @@
  * generator's core, and `node:http` took ~500 µs of it per review (5 % of the core at 100
  * reviews/s, with the generator at 90–95 %), which measured the bench's own crowding rather
  * than Parlor. A handler on another machine would cost the bench nothing.
- * No timers either: every wake-up of this high-priority process interrupts the generator.
+ * No timers either: every wake-up interrupts the generator.
  */
 import { createServer, type AddressInfo } from 'node:net';
 

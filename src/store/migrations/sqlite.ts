@@ -52,4 +52,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX used_chat_tokens_by_expiry ON used_chat_tokens (expires_at);
   `,
+  `
+  -- Named secrets shared by everything that opens this store (e.g. the chat-token signing key).
+  CREATE TABLE secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
