@@ -16,6 +16,7 @@ const BURST = 200;
 ws.on('message', () => answers++);
 ws.on('open', () => {
   openedAt = performance.now();
+  console.log(JSON.stringify({ open: true }));
   const pump = (): void => {
     if (ws.readyState !== WebSocket.OPEN) return;
     // Keep a little in flight and no more, like a client that wants every answer back.

@@ -28,7 +28,8 @@ const { values } = parseArgs({
 });
 const SUBSCRIBERS = Number(values.subscribers);
 const PHASE_MS = Number(values['phase-seconds']) * 1000;
-const SEND_PER_SECOND = 20;
+// Within the per-connection budget (10 a second): the sender is a well-behaved client.
+const SEND_PER_SECOND = 8;
 
 interface Parlor {
   endpoint: string;
@@ -119,17 +120,25 @@ async function run(index: number): Promise<void> {
   await sleep(PHASE_MS);
   // The abuser, in its own process, until Parlor cuts it off (or twice the phase: not cut off).
   const abuserToken = (await tokens(sdk, room.arn!, 1))[0]!;
-  phase = 'flood';
   const abuser = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'flood', 'abuser.ts'), chatUrl, abuserToken], { stdio: ['ignore', 'pipe', 'inherit'] });
   let report = '';
-  abuser.stdout!.setEncoding('utf8').on('data', (c: string) => (report += c));
+  const opened = new Promise<void>((resolve) =>
+    abuser.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      report += c;
+      if (report.includes('"open"')) resolve();
+    }),
+  );
   const ended = new Promise<void>((r) => abuser.once('exit', () => r()));
+  // The flood phase starts when the abuser is connected (its process start is not measured).
+  await Promise.race([opened, ended]);
+  phase = 'flood';
   const cutOff = await Promise.race([ended.then(() => true), sleep(2 * PHASE_MS).then(() => false)]);
   if (!cutOff) abuser.kill('SIGKILL');
   phase = 'after';
   await sleep(PHASE_MS);
   clearInterval(sending);
-  const result = report.trim() ? (JSON.parse(report.trim()) as { sent: number; answers: number; code: number; ms: number }) : undefined;
+  const last = report.trim().split('\n').pop() ?? '';
+  const result = last.includes('"code"') ? (JSON.parse(last) as { sent: number; answers: number; code: number; ms: number }) : undefined;
   console.log(`run ${index + 1}: ${SUBSCRIBERS} subscribers, ${SEND_PER_SECOND} messages/s`);
   console.log(`  baseline:                ${fmt(stats(samples.baseline!))}`);
   console.log(`  flood (until cut off):   ${fmt(stats(samples.flood!))}`);

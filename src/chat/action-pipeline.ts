@@ -26,6 +26,7 @@ import {
   CONNECTION_RATE_PER_SECOND,
   MAX_PENDING_ACTIONS,
   OVER_BUDGET_CLOSE_MS,
+  OVER_BUDGET_MAX_FRAMES,
   OVER_BUDGET_STREAK_GAP_MS,
   type ChatSession,
   type PendingAction,
@@ -82,12 +83,17 @@ export class ActionPipeline {
   /**
    * A frame past the connection's budget: not handled. Answered 429 while the refusal budget
    * lasts (so the answers never outnumber the budget), and the connection is closed 1008 once
-   * such frames have kept coming for OVER_BUDGET_CLOSE_MS.
+   * such frames have kept coming for OVER_BUDGET_CLOSE_MS, or sooner when a streak reaches
+   * OVER_BUDGET_MAX_FRAMES (a flood).
    */
   #overBudget(session: ChatSession, text: string, now: number): void {
-    if (session.overSince === undefined || now - session.overLast > OVER_BUDGET_STREAK_GAP_MS) session.overSince = now;
+    if (session.overSince === undefined || now - session.overLast > OVER_BUDGET_STREAK_GAP_MS) {
+      session.overSince = now;
+      session.overCount = 0;
+    }
     session.overLast = now;
-    if (now - session.overSince >= OVER_BUDGET_CLOSE_MS) {
+    session.overCount++;
+    if (now - session.overSince >= OVER_BUDGET_CLOSE_MS || session.overCount >= OVER_BUDGET_MAX_FRAMES) {
       this.policyCloses++;
       endSession(session, CLOSE.policyViolation, 'Over the request rate for too long');
       return;

@@ -18,6 +18,11 @@ export const MAX_PENDING_ACTIONS = 32;
  * cut off.
  */
 export const OVER_BUDGET_CLOSE_MS = 3000;
+/**
+ * A streak with this many over-budget frames is a flood and is closed at once, without waiting
+ * for OVER_BUDGET_CLOSE_MS: no person using a chat client sends 300 frames past the rate.
+ */
+export const OVER_BUDGET_MAX_FRAMES = 300;
 /** A pause this long in over-budget frames ends a streak (the next one starts it anew). */
 export const OVER_BUDGET_STREAK_GAP_MS = 1000;
 
@@ -36,6 +41,8 @@ export class ChatSession implements TokenBucket {
   /** Epoch ms of the first over-budget frame of the current streak, and of the last one. */
   overSince: number | undefined;
   overLast = 0;
+  /** Over-budget frames in the current streak. */
+  overCount = 0;
   /** Actions accepted and waiting, processed one at a time in arrival order. */
   pending: PendingAction[] | undefined;
   busy = false;
