@@ -1,6 +1,7 @@
 /**
- * Derives src/protocol/generated/model.ts from the IVS Chat API model
- * (../shared/spec/ivschat-2020-07-14.service-2.json by default, or argv[2]).
+ * Derives src/protocol/generated/model.ts from the IVS Chat API model: AWS's published
+ * `ivschat` 2020-07-14 service model (as botocore ships it), vendored at
+ * models/ivschat/2020-07-14/service-2.json, or the file named by argv[2].
  *
  * Only machine facts are carried over: operations (method, path, status, shapes, errors)
  * and shapes (types, members, locations, required lists, lengths, ranges, patterns, enums).
@@ -12,7 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_MODEL_PATH = resolve(here, '../../shared/spec/ivschat-2020-07-14.service-2.json');
+export const DEFAULT_MODEL_PATH = resolve(here, '../models/ivschat/2020-07-14/service-2.json');
 export const OUTPUT_PATH = resolve(here, '../src/protocol/generated/model.ts');
 
 interface RawMember { shape: string; location?: string; locationName?: string }

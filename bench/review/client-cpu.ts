@@ -1,20 +1,24 @@
 /**
  * `npm run bench:review-client` — what one webhook review request costs the caller's CPU, for
- * the client Parlor uses (Http1Pool: pipelined HTTP/1.1) against the `node:http` keep-alive
- * agent it replaced (the baseline), in the same run. The instant webhook of bench:chat runs
+ * each HTTP client (`--clients`, see client-worker.ts) against the `node:http` keep-alive agent
+ * (the baseline), in the same run. The instant webhook of bench:chat runs
  * as a child on core 1; each client runs as a child on core 0 and sends bursts of B requests
  * every T ms for S seconds (after a 1.5 s warm-up), then prints its CPU per request (user and
  * system, from process.cpuUsage) and the latency percentiles it saw.
  *
  * Options: `--bursts B/T,...` (default 2/1,20/10,200/10: 2,000, 2,000 and 20,000 requests/s),
- * `--seconds S` (default 5).
+ * `--seconds S` (default 5), `--clients A,B,…`.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { TASKSET_AVAILABLE } from '../chat/proc.js';
 
 const { values } = parseArgs({
-  options: { bursts: { type: 'string', default: '2/1,20/10,200/10' }, seconds: { type: 'string', default: '5' } },
+  options: {
+    bursts: { type: 'string', default: '2/1,20/10,200/10' },
+    seconds: { type: 'string', default: '5' },
+    clients: { type: 'string', default: 'node-http,pool,undici,undici-pipelined,undici-dispatch' },
+  },
 });
 
 function child(core: number, args: string[]): ReturnType<typeof spawn> {
@@ -40,7 +44,7 @@ console.log(`webhook on 127.0.0.1:${port} (core 1), clients on core 0${TASKSET_A
 console.log('| client | burst | requests/s | CPU µs/request (user + sys) | p50 ms | p99 ms |');
 console.log('|---|---|---:|---:|---:|---:|');
 for (const burst of values.bursts!.split(',')) {
-  for (const client of ['node-http', 'pool']) {
+  for (const client of values.clients!.split(',')) {
     const line = await firstLine(child(0, ['bench/review/client-worker.ts', String(port), client, burst, values.seconds!]));
     console.log(line);
   }

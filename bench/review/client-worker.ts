@@ -1,8 +1,12 @@
 /**
- * One client of bench/review/client-cpu.ts: `client-worker.ts PORT node-http|pool B/T SECONDS`.
+ * One client of bench/review/client-cpu.ts: `client-worker.ts PORT CLIENT B/T SECONDS`, CLIENT one
+ * of `node-http`, `pool` (the hand-made Http1Pool), `undici` (Pool.request), `undici-pipelined`
+ * (the same, up to 10 requests pipelined per connection), `undici-dispatch` (Pool.dispatch with a
+ * bare handler, no response stream; up to 10 pipelined).
  * Prints one Markdown table row.
  */
 import { Agent, request } from 'node:http';
+import { Pool } from 'undici';
 import { NEVER_CANCELLED } from '../../src/review/message-reviewer.js';
 import { Http1Pool } from '../../src/review/http1-pool.js';
 import { percentile } from '../percentile.js';
@@ -34,6 +38,31 @@ if (client === 'node-http') {
       });
       req.on('error', reject);
       req.end(body);
+    });
+} else if (client === 'undici' || client === 'undici-pipelined') {
+  // undici's Pool, keep-alive, one request per connection at a time or up to 10 pipelined.
+  const pool = new Pool(`http://127.0.0.1:${port}`, { pipelining: client === 'undici' ? 1 : 10 });
+  const headers = { 'content-type': 'application/json', 'user-agent': 'parlor-review' };
+  send = async () => {
+    const answer = await pool.request({ path: '/review', method: 'POST', headers, body });
+    return answer.body.text();
+  };
+} else if (client === 'undici-dispatch') {
+  const pool = new Pool(`http://127.0.0.1:${port}`, { pipelining: 10 });
+  const headers = { 'content-type': 'application/json', 'user-agent': 'parlor-review' };
+  send = () =>
+    new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      pool.dispatch(
+        { path: '/review', method: 'POST', headers, body },
+        {
+          onConnect: () => undefined,
+          onHeaders: () => true,
+          onData: (chunk: Buffer) => (chunks.push(chunk), true),
+          onComplete: () => resolve(Buffer.concat(chunks).toString('utf8')),
+          onError: reject,
+        },
+      );
     });
 } else {
   const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port });

@@ -1,6 +1,6 @@
 /**
  * The auth file (`PARLOR_AUTH_FILE` / `--auth-file`): accounts, their credentials and optional
- * IAM-style policies, as ../shared/docs/INTERFACE.md describes. Validated completely at start;
+ * IAM-style policies, as docs/security.md describes. Validated completely at start;
  * every problem names the entry it is about (`accounts[1].credentials[0].policy.Statement[2].Effect`).
  * Messages never contain a secret access key, nor a fragment of the file's text.
  */

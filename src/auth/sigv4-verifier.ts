@@ -10,7 +10,7 @@
  * them synchronously costs a fraction of re-signing through the library's async API.
  * test/auth/sigv4-equivalence.test.ts checks both agree on random requests.
  */
-import { createHmac, createSecretKey, hash as digest, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, hash as digest, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { InvalidSignatureException } from '../domain/errors.js';
 import type { SignedRequest } from './authenticator.js';
 import { CanonicalRequests } from './sigv4-canonical.js';
@@ -84,7 +84,7 @@ export function checkClaim(claim: SignatureClaim, service: string, now: number):
   }
 }
 
-/** The value of each signed header, in the order of `claim.signedHeaders` (no object keyed by them: it is per request). */
+/** The value of each signed header, in the order of `claim.signedHeaders`. */
 function signedHeaderValues(request: SignedRequest, claim: SignatureClaim): string[] {
   const values: string[] = [];
   for (const name of claim.signedHeaders) {
@@ -107,27 +107,8 @@ function payloadHash(request: SignedRequest, claim: SignatureClaim): string {
   return bodyHash;
 }
 
-/** 64 lower-case hex digits (what a SigV4 signature is). */
-function isSignatureShape(value: string): boolean {
-  if (value.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = value.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
-}
-
-/**
- * Constant-time equality of two 64-character signatures: every position is compared, with no
- * early exit, so the time says nothing about where they differ. Done in JS rather than with
- * `timingSafeEqual`, which needs two Buffers made from the strings first: on a cold cache that
- * cost about 5 µs per request here.
- */
-function sameSignature(expected: string, given: string): boolean {
-  let difference = expected.length ^ given.length;
-  for (let i = 0; i < 64; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
-  return difference === 0;
-}
+/** 64 lower-case hex digits: what a SigV4 signature is. */
+const SIGNATURE_SHAPE = /^[0-9a-f]{64}$/;
 
 /**
  * Throws InvalidSignatureException unless `claim.signature` is what `verifier` (holding the
@@ -136,18 +117,18 @@ function sameSignature(expected: string, given: string): boolean {
  * X-Amz-Signature, which the canonical form leaves out).
  */
 export function verifySignature(verifier: SecretVerifier, request: SignedRequest, query: Record<string, string | string[]>, claim: SignatureClaim): void {
-  if (!isSignatureShape(claim.signature)) invalid('The signature must be 64 lower-case hex digits');
+  if (!SIGNATURE_SHAPE.test(claim.signature)) invalid('The signature must be 64 lower-case hex digits');
   const canonicalRequest = verifier.canonical.build({
     method: request.method,
     rawPath: request.rawPath,
-    rawQuery: request.rawQuery,
     query,
     signedHeaders: claim.signedHeaders,
     values: signedHeaderValues(request, claim),
     payloadHash: payloadHash(request, claim),
   });
   const expected = verifier.sign(claim, canonicalRequest);
-  if (!sameSignature(expected, claim.signature)) {
+  // Both are 64 hex digits here, so the buffers have the same length, as timingSafeEqual needs.
+  if (!timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(claim.signature, 'latin1'))) {
     invalid('The request signature does not match the one computed for it: check the secret access key and how the request is signed');
   }
 }

@@ -3,7 +3,7 @@
  * WebSocket gateway implements both; the core never sees a socket.
  */
 
-/** Close codes Parlor uses (docs/chat.md). A close frame makes the official client stop. */
+/** Close codes Parlor uses (docs/aws-differences.md). A close frame makes the official client stop. */
 export const CLOSE = {
   /** DisconnectUser / DISCONNECT_USER. */
   disconnected: 1000,

@@ -3,7 +3,7 @@
  * session it opens ends at `sessionExpirationTime`. Both are the same instant: the official
  * client rotates its connection at `tokenExpirationTime − 60 s`, so a token that stays valid
  * for the whole session means one seamless rotation just before the session ends and no
- * churn before (docs/chat.md).
+ * churn before (docs/adr/0003-chat-tokens-single-use-durable.md).
  */
 import { randomBytes } from 'node:crypto';
 import { attributesBytes, MAX_ATTRIBUTES_BYTES } from '../domain/attributes.js';

@@ -93,7 +93,7 @@ export async function updateLoggingConfiguration(
 
 /**
  * Refuses with ConflictException while rooms still list the configuration: deleting it would
- * silently stop their chat logs. Detach it with UpdateRoom first (docs/decisions.md).
+ * silently stop their chat logs. Detach it with UpdateRoom first (docs/aws-differences.md).
  */
 export async function deleteLoggingConfiguration(
   deps: ControlPlaneDeps,

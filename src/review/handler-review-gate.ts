@@ -18,7 +18,7 @@ import { ReviewMetrics, type FallbackReason, type ReviewOutcome } from './review
  * Default bound per handler URI. One handler often serves many rooms, and messages arrive in
  * bursts: after a 100 ms pause at 11,000 msg/s, 1,100 messages are read at once, so the first
  * bound (1,000, AWS Lambda's default concurrency per account) made an instant webhook fall back
- * for overload (docs/benchmarks.md "Review handlers"); before that, 100 failed at 2,000 msg/s.
+ * for overload (docs/adr/0004-review-in-flight.md); before that, 100 failed at 2,000 msg/s.
  * A waiting review costs a few hundred bytes; 5,000 of them are still a bound.
  */
 export const DEFAULT_MAX_IN_FLIGHT_PER_HANDLER = 5000;

@@ -5,9 +5,8 @@
  * of reviews costs one write and one read instead of one each, while a slow answer can hold
  * back only the requests queued in the same window behind it (HTTP/1.1 answers in order).
  *
- * Why not node:http or undici: per request they cost the caller 2–3 times the CPU of this path
- * (`npm run bench:review-client`, docs/benchmarks.md "Webhook client"), and neither joins the
- * requests of one turn into one write. Responses are parsed by http-parser-js.
+ * Why not node:http or undici: docs/adr/0001-webhook-client-stays-hand-made.md (with the
+ * `npm run bench:review-client` figures). Responses are parsed by http-parser-js.
  */
 import { atTurnEnd } from '../lib/turn-end.js';
 import { Http1Connection, settle, type Exchange, type HttpAnswer, type Origin } from './http1-connection.js';

@@ -22,7 +22,7 @@ export interface MessageReviewer {
 
 /**
  * How the gate tells a reviewer it stopped waiting. An AbortSignal would do, but creating one
- * and listening to it cost about a tenth of a review's CPU (docs/benchmarks.md).
+ * and listening to it cost about a tenth of a review's CPU (docs/adr/0004-review-in-flight.md).
  */
 export interface Cancellation {
   /** The reason, once the caller stopped waiting; undefined until then. */

@@ -2,12 +2,14 @@
  * PostgresStore when its server goes away and comes back (a private PostgreSQL, stopped and
  * started by the test): calls reject promptly while it is down — never hang, never crash the
  * process — and the same store works again once it is back, with the data it had.
- * Bound: a call waits at most `connectTimeoutMs` for a connection (2 s here; 5 s by default).
+ * Bounds: a call waits at most `connectTimeoutMs` for a connection (2 s here; 5 s by default)
+ * and `queryTimeoutMs` for a statement's answer (1 s in the last test; 15 s by default).
  */
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { PostgresStore } from '../../src/store/postgres-store.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { loggingRecord, roomRecord } from './store.contract.js';
 
@@ -117,5 +119,61 @@ test('a server that accepts but never answers: open fails after the connect time
   } finally {
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
+/** A pass-through to PostgreSQL that can stop forwarding (a network that drops everything). */
+async function freezableProxy(target: URL) {
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('data', (chunk) => {
+        if (!frozen) to.write(chunk);
+      });
+      from.on('error', () => {}).on('close', () => to.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    freeze: (on: boolean) => (frozen = on),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+test('a server that stops answering mid-session: calls fail after the statement timeout, and work again once it answers', async () => {
+  const db = await freshDatabase();
+  const proxy = await freezableProxy(new URL(db.url));
+  const store = await PostgresStore.open(proxy.url, { connectTimeoutMs: 1_000, queryTimeoutMs: 1_000, onIdleError: () => {} });
+  try {
+    const room = roomRecord(scope);
+    assert.equal((await store.createRoom(room)).kind, 'ok');
+    proxy.freeze(true);
+    for (const [what, call] of [
+      ['getRoom', () => store.getRoom(room.arn)],
+      ['updateRoom', () => store.updateRoom(room.arn, { name: 'x' }, 1)],
+      ['redeemChatToken', () => store.redeemChatToken('t', 9e12)],
+    ] as const) {
+      const started = performance.now();
+      await assert.rejects(call(), `${what} rejects`);
+      assert.ok(performance.now() - started < 1_000 + 8_000, `${what} was bounded`);
+    }
+    proxy.freeze(false);
+    assert.deepEqual(await store.getRoom(room.arn), room, 'the timed-out connections were discarded, fresh ones work');
+    assert.equal(await store.redeemChatToken('t', 9e12), true, 'the redeem that never reached the server wrote nothing');
+  } finally {
+    await store.close();
+    await proxy.close();
+    await db.drop();
   }
 });
