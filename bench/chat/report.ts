@@ -49,6 +49,7 @@ export const COMPARISONS: readonly Comparison[] = [
   { subject: 'parlor', baseline: 'coalescing', heading: 'Parlor / coalescing' },
   { subject: 'parlor-chatlog', baseline: 'parlor', heading: 'Parlor with chat logging / Parlor' },
   { subject: 'parlor-review', baseline: 'parlor', heading: 'Parlor with review / Parlor' },
+  { subject: 'parlor-presence', baseline: 'parlor', heading: 'Parlor with presence events / Parlor' },
 ];
 
 const delta = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) ? `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}` : '—');

@@ -193,6 +193,10 @@ export const TARGETS = {
   parlor: { about: 'Parlor with its defaults', start: parlorTarget() },
   'parlor-chatlog': { about: 'Parlor, every room logged to S3, CloudWatch Logs and Firehose (local sink)', start: parlorTarget({ chatLog: true }) },
   'parlor-review': { about: 'Parlor, every message reviewed by an instant local webhook', start: parlorTarget({ review: startReviewWebhook }) },
+  'parlor-presence': {
+    about: 'Parlor, every room with parlor:presence-events on (joins and leaves announced)',
+    start: parlorTarget({ room: { tags: { 'parlor:presence-events': 'true' } } }),
+  },
   naive: { about: 'reference: `ws` broadcast, one send per member', start: () => startReference('naive') },
   coalescing: { about: 'reference: one frame per message, one write per member per turn', start: () => startReference('coalescing') },
 } satisfies Record<string, TargetSpec>;

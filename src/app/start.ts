@@ -19,6 +19,7 @@ import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '.
 import { observeAll } from '../domain/change-observer.js';
 import { LocalFanOut } from '../fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
+import { MemoryPresence } from '../presence/memory-presence.js';
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import type { ReviewGate } from '../review/review-gate.js';
 import { BEARER_REQUIRED, bearerMatches } from '../server/bearer.js';
@@ -27,6 +28,7 @@ import { createCors } from '../server/cors.js';
 import { createHttpServer, HttpStats, stopHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
+import { registerPresenceMetrics } from '../server/presence-metrics.js';
 import { registerChatMetrics, registerHttpMetrics } from '../server/ws-metrics.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { createAuthenticator } from './authentication.js';
@@ -86,6 +88,8 @@ export interface StartOptions {
   /** HTTP slow-client bounds in ms (defaults in http-server.ts). */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
 }
 
 export async function startParlor(
@@ -110,7 +114,8 @@ export async function startParlor(
   const now = options.now ?? Date.now;
   const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
   const fanOut = new LocalFanOut();
-  const rateLimiter = new MemoryRateLimiter();
+  const rateLimiter = new MemoryRateLimiter(now);
+  const presence = new MemoryPresence();
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
   const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
@@ -126,6 +131,9 @@ export async function startParlor(
     tokens: new ChatTokenCodec(await loadTokenSecret(store, config.dataDir)),
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
+    bans: store,
+    presence,
+    ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
   });
   chat.start(options.sessionTickMs);
   const clientAddress = clientAddressResolver(config.trustedProxies);
@@ -139,6 +147,7 @@ export async function startParlor(
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   registerChatMetrics(metrics, gateway);
+  registerPresenceMetrics(metrics, presence, chat.presenceEvents);
   const httpStats = new HttpStats();
   registerHttpMetrics(metrics, httpStats);
   const metricsToken = config.metricsToken;
@@ -208,6 +217,7 @@ export async function startParlor(
         await gateway.close(CHAT_CLOSE_DEADLINE_MS);
         await chat.stop();
         await httpStopped;
+        await presence.close();
         await fanOut.close();
         await rateLimiter.close();
         await chatLog.close();

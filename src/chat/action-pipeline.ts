@@ -146,7 +146,7 @@ export class ActionPipeline {
 
   async #sendMessage(session: ChatSession, room: Room, action: ClientAction & { type: 'SEND_MESSAGE' }, receivedAt: number): Promise<void> {
     const { fanOut, rateLimiter, review, chatLog } = this.deps;
-    if (!(await rateLimiter.take(roomRateKey(room.arn), room.maximumMessageRatePerSecond, this.deps.now()))) {
+    if (!(await rateLimiter.take(roomRateKey(room.arn), room.maximumMessageRatePerSecond))) {
       this.#error(session, action.requestId, 429, `Over the room's ${room.maximumMessageRatePerSecond} messages per second`);
       return;
     }

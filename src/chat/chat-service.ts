@@ -16,13 +16,16 @@ import type { ChatDeps } from './chat-deps.js';
 import { ChatSession } from './chat-session.js';
 import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
-import { endSession, RoomHub } from './room-hub.js';
+import { endSession, RoomHub, type Reservation } from './room-hub.js';
+import { PresenceEvents } from './presence-events.js';
+import type { Presence, RoomPresence } from '../presence/presence.js';
 import type { Store } from '../store/store.js';
 
 export type Admission =
-  | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room }
+  /** Admitted: the room is joined and held for this connection until `open` or `release`. */
+  | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room; readonly reservation: Reservation }
   /** Refuse the upgrade with this HTTP status. */
-  | { readonly kind: 'refused'; readonly status: 401 | 404; readonly message: string }
+  | { readonly kind: 'refused'; readonly status: 401 | 403 | 404; readonly message: string }
   /** The caller no longer wanted it (its client went away) before the token was redeemed. */
   | { readonly kind: 'abandoned' };
 
@@ -35,25 +38,41 @@ export interface ChatServiceOptions extends ChatDeps {
    * used, and atomic, so nodes sharing the store agree on the one connection a token opens).
    */
   readonly usedTokens: Pick<Store, 'redeemChatToken' | 'forgetExpiredChatTokens'>;
+  /** Where bans are kept (the store); read at every connect, swept with the used token ids. */
+  readonly bans: Pick<Store, 'getBan' | 'forgetExpiredBans'>;
+  /** Who is in each room, on every node. */
+  readonly presence: Presence;
+  /** See PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
 }
 
 export class ChatService implements ChatPlane {
   readonly hub: RoomHub;
   readonly #pipeline: ActionPipeline;
+  readonly presenceEvents: PresenceEvents;
   readonly #expiries = new ExpiryWheel<ChatSession>();
   #ticker: NodeJS.Timeout | undefined;
   /** The store sweep in flight, if any (ticks do not stack sweeps on a slow store). */
   #sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: ChatServiceOptions) {
-    this.hub = new RoomHub(options.fanOut, options.encode);
+    this.hub = new RoomHub(options.fanOut, options.encode, options.log);
     this.#pipeline = new ActionPipeline(options);
+    this.presenceEvents = new PresenceEvents({
+      presence: options.presence,
+      fanOut: options.fanOut,
+      now: options.now,
+      log: options.log,
+      ...(options.presenceGraceMs !== undefined ? { graceMs: options.presenceGraceMs } : {}),
+    });
   }
 
   /**
-   * Checks a token offered at connect time: signed by us, not expired, room still there, not
-   * used before. Redeems it (single use) only when everything else passed and `stillWanted`
-   * (asked just before redeeming) says the connection is still there to use it.
+   * Checks a token offered at connect time: signed by us, not expired, room still there, user
+   * not banned from it, not used before. Joins the room on the fan-out (resolving once that is
+   * live, so the session misses nothing), then redeems the token (single use) only when
+   * everything else passed and `stillWanted` (asked just before redeeming) says the connection
+   * is still there to use it. An admitted connection must end with `open` or `release`.
    */
   async admit(token: string, stillWanted: () => boolean = () => true): Promise<Admission> {
     const claims = this.options.tokens.decode(token);
@@ -62,28 +81,54 @@ export class ChatService implements ChatPlane {
     if (now >= claims.tokenExpiresAt || now >= claims.sessionExpiresAt) return { kind: 'refused', status: 401, message: 'The chat token has expired' };
     const room = await this.options.getRoom(claims.roomArn);
     if (!room) return { kind: 'refused', status: 404, message: 'The room does not exist' };
-    if (!stillWanted()) return { kind: 'abandoned' };
-    if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) return { kind: 'refused', status: 401, message: 'The chat token was already used' };
-    return { kind: 'ok', claims, room };
+    if (await this.options.bans.getBan(room.arn, claims.userId, now)) return { kind: 'refused', status: 403, message: 'The user is banned from this room' };
+    const reservation = await this.hub.reserve(room);
+    try {
+      if (!stillWanted()) {
+        this.hub.release(reservation);
+        return { kind: 'abandoned' };
+      }
+      if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) {
+        this.hub.release(reservation);
+        return { kind: 'refused', status: 401, message: 'The chat token was already used' };
+      }
+    } catch (err) {
+      this.hub.release(reservation);
+      throw err;
+    }
+    return { kind: 'ok', claims, room, reservation };
+  }
+
+  /** Ends an admission whose connection never opened. Idempotent; a no-op after `open`. */
+  release(admission: Admission & { kind: 'ok' }): void {
+    this.hub.release(admission.reservation);
   }
 
   /** Starts the session of an admitted, now open connection. */
   open(admission: Admission & { kind: 'ok' }, connection: ChatConnection): ChatSession {
-    const local = this.hub.enter(admission.room);
+    const local = admission.reservation.local;
     const session = new ChatSession(admission.claims, connection, local, this.options.now());
-    local.sessions.add(session);
+    this.hub.open(admission.reservation, session);
     this.#expiries.add(session, admission.claims.sessionExpiresAt);
+    this.presenceEvents.opened(session);
     void this.#confirmRoom(session);
     return session;
   }
 
   /**
-   * A DeleteRoom between admission and joining the room's fan-out would go unseen; the store
-   * read after joining catches it (the store forgets the room before the deletion is published).
+   * A DeleteRoom or BanUser between admission and joining the room's fan-out would go unseen;
+   * the store reads after joining catch them (the store changes before the fan-out is told).
    */
   async #confirmRoom(session: ChatSession): Promise<void> {
     try {
-      if (await this.options.getRoom(session.local.room.arn)) return;
+      const room = await this.options.getRoom(session.local.room.arn);
+      const ban = room && (await this.options.bans.getBan(room.arn, session.userId, this.options.now()));
+      if (ban && !session.closed) {
+        const frame = disconnectUserEvent(newId(), '', session.userId, ban.reason, this.options.now());
+        session.connection.send(this.options.encode(frame));
+        endSession(session, CLOSE.disconnected, 'Banned from the room');
+      }
+      if (room) return;
     } catch (err) {
       this.options.log.error({ err, room: session.local.room.arn }, 'could not confirm the room of a new chat session');
       return;
@@ -108,6 +153,7 @@ export class ChatService implements ChatPlane {
     session.closed = true;
     this.#expiries.remove(session, session.claims.sessionExpiresAt);
     this.hub.leave(session);
+    this.presenceEvents.closed(session);
   }
 
   /**
@@ -122,14 +168,16 @@ export class ChatService implements ChatPlane {
       session.connection.send(this.options.encode(errorFrame(newId(), '', 401, 'The chat session has expired')));
       endSession(session, CLOSE.sessionExpired, 'Session expired');
     }
+    this.presenceEvents.sweep();
     this.#sweeping ??= this.#sweep(now);
   }
 
   async #sweep(now: number): Promise<void> {
     try {
       await this.options.usedTokens.forgetExpiredChatTokens(now);
+      await this.options.bans.forgetExpiredBans(now);
     } catch (err) {
-      this.options.log.error({ err }, 'could not forget expired chat token ids');
+      this.options.log.error({ err }, 'could not forget expired chat token ids and bans');
     } finally {
       this.#sweeping = undefined;
     }
@@ -145,6 +193,7 @@ export class ChatService implements ChatPlane {
   async stop(): Promise<void> {
     clearInterval(this.#ticker);
     this.#ticker = undefined;
+    this.presenceEvents.stop();
     await this.#sweeping;
   }
 
@@ -180,6 +229,10 @@ export class ChatService implements ChatPlane {
     const frame = disconnectUserEvent(newId(), '', userId, reason, now);
     await this.options.fanOut.publish({ kind: 'disconnect-user', roomArn: room.arn, userId, frame });
     this.options.chatLog.record(room, 'EVENT', frame, now);
+  }
+
+  roomUsers(room: Room): Promise<RoomPresence> {
+    return this.options.presence.list(room.arn);
   }
 
   /** Live room changes from the control plane, sent through the fan-out to every node. */

@@ -6,6 +6,7 @@
 import type { Envelope } from '../domain/envelope.js';
 import type { Room } from '../domain/room.js';
 import type { FanOut } from '../fan-out/fan-out.js';
+import type { ErrorLog } from './chat-deps.js';
 import type { ChatSession } from './chat-session.js';
 import { CLOSE, type FrameEncoder, type WireFrame } from './connection.js';
 
@@ -13,6 +14,16 @@ export interface LocalRoom {
   /** The room's settings as last stored; replaced on UpdateRoom (read at every message). */
   room: Room;
   readonly sessions: Set<ChatSession>;
+  /** Admissions that hold the room (joined, session not open yet). */
+  reserved: number;
+  /** The fan-out join of the room, shared by every admission that waits for it. */
+  readonly joined: Promise<void>;
+}
+
+/** An admission's hold on its room: opened into a session, or released. */
+export interface Reservation {
+  readonly local: LocalRoom;
+  settled: boolean;
 }
 
 export class RoomHub {
@@ -21,31 +32,66 @@ export class RoomHub {
   constructor(
     private readonly fanOut: FanOut,
     private readonly encode: FrameEncoder,
+    private readonly log: ErrorLog,
   ) {
     fanOut.open((envelope) => this.apply(envelope));
   }
 
-  /** The local room of `room` (created, and joined on the fan-out, with its first session). */
-  enter(room: Room): LocalRoom {
+  /**
+   * Holds the local room of `room` for one admission (created, and joined on the fan-out, by
+   * the first); resolves once the join is live, so the new session misses nothing published
+   * after it opens. The hold ends with `open` or `release`.
+   */
+  async reserve(room: Room): Promise<Reservation> {
     let local = this.#rooms.get(room.arn);
     if (!local) {
-      local = { room, sessions: new Set<ChatSession>() };
+      local = { room, sessions: new Set<ChatSession>(), reserved: 0, joined: this.fanOut.join(room.arn) };
       this.#rooms.set(room.arn, local);
-      this.fanOut.join(room.arn);
     } else if (room.updateTime > local.room.updateTime) {
       local.room = room;
     }
-    return local;
+    local.reserved++;
+    const reservation: Reservation = { local, settled: false };
+    try {
+      await local.joined;
+    } catch (err) {
+      this.release(reservation);
+      throw err;
+    }
+    return reservation;
   }
 
-  /** Forgets `session`; the room goes when its last session does. */
-  leave(session: ChatSession): void {
-    const local = session.local;
-    local.sessions.delete(session);
-    if (local.sessions.size === 0 && this.#rooms.get(local.room.arn) === local) {
-      this.#rooms.delete(local.room.arn);
-      this.fanOut.leave(local.room.arn);
+  /** Turns a reservation into `session`'s membership of the room. */
+  open(reservation: Reservation, session: ChatSession): void {
+    if (!reservation.settled) {
+      reservation.settled = true;
+      reservation.local.reserved--;
     }
+    reservation.local.sessions.add(session);
+  }
+
+  /** Ends a reservation that opened no session (admission refused, socket gone). Idempotent. */
+  release(reservation: Reservation): void {
+    if (reservation.settled) return;
+    reservation.settled = true;
+    reservation.local.reserved--;
+    this.#forgetIfEmpty(reservation.local);
+  }
+
+  /** Forgets `session`; the room goes when its last session (and reservation) does. */
+  leave(session: ChatSession): void {
+    session.local.sessions.delete(session);
+    this.#forgetIfEmpty(session.local);
+  }
+
+  #forgetIfEmpty(local: LocalRoom): void {
+    if (local.sessions.size > 0 || local.reserved > 0 || this.#rooms.get(local.room.arn) !== local) return;
+    this.#rooms.delete(local.room.arn);
+    this.#leaveFanOut(local.room.arn);
+  }
+
+  #leaveFanOut(roomArn: string): void {
+    this.fanOut.leave(roomArn).catch((err: unknown) => this.log.error({ err, room: roomArn }, 'could not leave a room on the fan-out'));
   }
 
   /** Every local session (for shutdown and sweeps). */
@@ -54,6 +100,7 @@ export class RoomHub {
   }
 
   apply(envelope: Envelope): void {
+    if (!('roomArn' in envelope)) return;
     const local = this.#rooms.get(envelope.roomArn);
     if (!local) return;
     switch (envelope.kind) {
@@ -74,7 +121,9 @@ export class RoomHub {
         sendToAll(local, this.encode(envelope.frame));
         for (const session of [...local.sessions]) endSession(session, CLOSE.roomDeleted, 'Room deleted');
         this.#rooms.delete(envelope.roomArn);
-        this.fanOut.leave(envelope.roomArn);
+        this.#leaveFanOut(envelope.roomArn);
+        return;
+      case 'bans-changed':
         return;
     }
   }

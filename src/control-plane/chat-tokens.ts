@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { attributesBytes, MAX_ATTRIBUTES_BYTES } from '../domain/attributes.js';
 import { DEFAULT_SESSION_MINUTES, type ChatTokenClaims } from '../domain/chat-token.js';
-import type { FieldProblem } from '../domain/errors.js';
+import { AccessDeniedException, type FieldProblem } from '../domain/errors.js';
 import { isPlainObject } from '../protocol/validate.js';
 import type { CreateChatTokenRequest, CreateChatTokenResponse } from '../protocol/generated/model.js';
 import type { ControlPlaneDeps, OperationContext } from './context.js';
@@ -31,6 +31,11 @@ export function attributesProblems(input: Readonly<Record<string, unknown>>): Fi
 export async function createChatToken(deps: ControlPlaneDeps, ctx: OperationContext, input: CreateChatTokenRequest): Promise<CreateChatTokenResponse> {
   const room = await getOwnRoom(deps, ctx, input.roomIdentifier);
   const now = deps.now();
+  const ban = await deps.store.getBan(room.arn, input.userId, now);
+  if (ban) {
+    const until = ban.expireTime === undefined ? '' : ` until ${iso(ban.expireTime)}`;
+    throw new AccessDeniedException(`The user is banned from room ${room.arn}${until}`);
+  }
   const sessionExpiresAt = now + (input.sessionDurationInMinutes ?? DEFAULT_SESSION_MINUTES) * 60_000;
   const claims: ChatTokenClaims = {
     tokenId: randomBytes(12).toString('base64url'),

@@ -3,6 +3,7 @@
  * Implemented by the chat core; used by `control-plane/room-actions.ts` and `chat-tokens.ts`.
  */
 import type { ChatTokenClaims } from './chat-token.js';
+import type { RoomPresence } from './presence.js';
 import type { Room } from './room.js';
 
 /**
@@ -18,4 +19,6 @@ export interface ChatPlane {
   deleteMessage(room: Room, messageId: string, reason: string | undefined): Promise<string>;
   /** Broadcasts `aws:DISCONNECT_USER`, then closes that user's connections; logs the EVENT. */
   disconnectUser(room: Room, userId: string, reason: string | undefined): Promise<void>;
+  /** The users connected to the room now, on every node (ListRoomUsers). */
+  roomUsers(room: Room): Promise<RoomPresence>;
 }

@@ -1,30 +1,44 @@
 /**
  * The fan-out port: carries envelopes from the node that accepted an action to every node with
- * connections in the room, this node included. Implementations: local-fan-out.ts (in-process
- * loopback, embedded mode); a Redis one for clusters. Both call the same handler, so the
- * single-node path is the cluster path.
+ * connections in the room (room envelopes), or to every node (node-wide envelopes).
+ * Implementations: local-fan-out.ts (one node, embedded mode) and redis-fan-out.ts (clusters).
+ * Both run the same path: the publishing node applies the envelope to its own handler at once,
+ * inside `publish`, and only then sends one copy to the other nodes, which ignore copies that
+ * come back to their sender. So chat within a node never depends on the bus.
+ *
+ * Ordering: the envelopes one node publishes (room and node-wide alike) reach each node's
+ * handler in publish order, each at most once — on the publishing node because it applies them
+ * synchronously, on the others because one connection sends them and one connection receives
+ * them. A frame a caller sends straight to one socket after `publish` returned (an ERROR)
+ * therefore comes after that socket's copy of every envelope published before it. Across
+ * publishing nodes there is no order. While the bus is down, copies for other nodes are
+ * dropped (counted by the implementation), never queued and delivered late.
  */
-import type { Envelope } from '../domain/envelope.js';
+import type { Envelope, NodeEnvelope, RoomEnvelope } from '../domain/envelope.js';
 
-/** Applies one envelope to this node's local connections. Must not throw. */
+/** Applies one envelope to this node's local state and connections. Must not throw. */
 export type EnvelopeHandler = (envelope: Envelope) => void;
 
 export interface FanOut {
-  /** Sets this node's handler; called once, before any join. */
+  /** Sets this node's handler; called once, before any join or publish. */
   open(handler: EnvelopeHandler): void;
   /**
-   * Starts receiving envelopes of `roomArn` (the node has a local connection in it). Joining
-   * a room twice is the same as once.
+   * Starts receiving the room envelopes of `roomArn` (the node has a local connection there).
+   * Resolves once they are received: an envelope published anywhere after that reaches this
+   * node. Joining a room twice is the same as once. While the bus is down it resolves at once
+   * (local delivery works; the subscription is made when the bus is back).
    */
-  join(roomArn: string): void;
-  /** Stops receiving envelopes of `roomArn`. */
-  leave(roomArn: string): void;
+  join(roomArn: string): Promise<void>;
+  /** Stops receiving the room envelopes of `roomArn`; resolves once none arrive any more. */
+  leave(roomArn: string): Promise<void>;
   /**
-   * Hands `envelope` to the handler of every node that joined its room, at most once each.
-   * Envelopes published by one node reach each node in publish order. Resolves once the
-   * envelope is accepted for delivery; rejects when it could not be (the caller reports it).
+   * Hands `envelope` to the handler of every node that joined its room, at most once each:
+   * this node's synchronously (when joined), then the others'. Resolves once it is applied here
+   * and handed to the bus (or dropped because the bus is down); rejects only after `close`.
    */
-  publish(envelope: Envelope): Promise<void>;
+  publish(envelope: RoomEnvelope): Promise<void>;
+  /** As `publish`, for every node whatever rooms it joined (this one included). */
+  publishToAllNodes(envelope: NodeEnvelope): Promise<void>;
   /** Stops delivering; later publishes reject. */
   close(): Promise<void>;
 }

@@ -1,35 +1,36 @@
 /**
- * The in-process loopback of the fan-out port: one node, so publishing calls this node's
- * handler at once (synchronously, before `publish` returns), for joined rooms only.
+ * The fan-out of one node alone (embedded mode): publishing applies the envelope to this
+ * node's handler, synchronously, before `publish` returns; there are no other nodes to send it
+ * to. The same path as redis-fan-out.ts without the bus.
  */
-import type { Envelope } from '../domain/envelope.js';
+import type { NodeEnvelope, RoomEnvelope } from '../domain/envelope.js';
 import type { EnvelopeHandler, FanOut } from './fan-out.js';
+import { LocalDelivery } from './local-delivery.js';
 
 export class LocalFanOut implements FanOut {
-  #handler: EnvelopeHandler | undefined;
-  readonly #rooms = new Set<string>();
-  #closed = false;
+  readonly #local = new LocalDelivery();
 
   open(handler: EnvelopeHandler): void {
-    this.#handler = handler;
+    this.#local.open(handler);
   }
 
-  join(roomArn: string): void {
-    this.#rooms.add(roomArn);
+  async join(roomArn: string): Promise<void> {
+    this.#local.join(roomArn);
   }
 
-  leave(roomArn: string): void {
-    this.#rooms.delete(roomArn);
+  async leave(roomArn: string): Promise<void> {
+    this.#local.leave(roomArn);
   }
 
-  publish(envelope: Envelope): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error('The fan-out is closed'));
-    if (this.#handler && this.#rooms.has(envelope.roomArn)) this.#handler(envelope);
-    return Promise.resolve();
+  publish(envelope: RoomEnvelope): Promise<void> {
+    return this.#local.refused() ?? (this.#local.apply(envelope, false), Promise.resolve());
+  }
+
+  publishToAllNodes(envelope: NodeEnvelope): Promise<void> {
+    return this.#local.refused() ?? (this.#local.apply(envelope, true), Promise.resolve());
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#rooms.clear();
+    this.#local.close();
   }
 }

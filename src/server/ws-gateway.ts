@@ -141,9 +141,15 @@ export class WsGateway {
         return;
       }
       if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
-      if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
       const accepted = admission;
+      if (this.#closing) {
+        this.options.chat.release(accepted);
+        return refuse(socket, 503, 'The server is shutting down');
+      }
       opened = true;
+      // The admission holds its room until a session opens; a socket that goes first lets go.
+      const chat = this.options.chat;
+      socket.once('close', () => chat.release(accepted));
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         const connection = new WsConnection(ws, socket, ip, this.#outbox, this.#opened++ % HEARTBEAT_PHASES);
         this.#connections.add(connection);

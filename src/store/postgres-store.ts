@@ -14,12 +14,15 @@
  * Failures (server unreachable, timeouts) reject the call; see postgres-pool.ts.
  */
 import type { Scope } from '../domain/arn.js';
+import type { Ban } from '../domain/ban.js';
 import type { LoggingConfiguration, LoggingConfigurationPatch } from '../domain/logging-configuration.js';
 import { nextReviewHandler, type Room, type RoomPatch } from '../domain/room.js';
 import { mergeTags, removeTags } from '../domain/tags.js';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './migrations/postgres.js';
 import { PostgresPool, type PostgresPoolOptions, type Sql } from './postgres-pool.js';
 import {
+  toBan,
+  type BanRow,
   LOGGING_INSERT_COLUMNS,
   loggingInsertValues,
   ROOM_INSERT_COLUMNS,
@@ -288,6 +291,43 @@ export class PostgresStore implements Store {
     // A separate statement: it sees the row whichever node's insert won (READ COMMITTED).
     const { rows } = await this.#pool.query<{ value: Buffer }>('SELECT value FROM secrets WHERE name = $1', [name]);
     return rows[0]!.value;
+  }
+
+  /** The insert finds its room under the row's foreign key: a room deleted meanwhile fails it (false). */
+  async putBan(ban: Ban): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO bans (room_arn, user_id, reason, create_time, expire_time)
+       SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM rooms WHERE arn = $1 FOR KEY SHARE)
+       ON CONFLICT (room_arn, user_id) DO UPDATE SET reason = EXCLUDED.reason, create_time = EXCLUDED.create_time, expire_time = EXCLUDED.expire_time`,
+      [ban.roomArn, ban.userId, ban.reason ?? null, ban.createTime, ban.expireTime ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  async deleteBan(roomArn: string, userId: string): Promise<void> {
+    await this.#pool.query('DELETE FROM bans WHERE room_arn = $1 AND user_id = $2', [roomArn, userId]);
+  }
+
+  async getBan(roomArn: string, userId: string, now: number): Promise<Ban | undefined> {
+    const { rows } = await this.#pool.query<BanRow>(
+      'SELECT * FROM bans WHERE room_arn = $1 AND user_id = $2 AND (expire_time IS NULL OR expire_time > $3)',
+      [roomArn, userId, now],
+    );
+    return rows[0] && toBan(rows[0]);
+  }
+
+  async listBans(roomArn: string, now: number, afterUserId: string | undefined, limit: number): Promise<Ban[]> {
+    const { rows } = await this.#pool.query<BanRow>(
+      `SELECT * FROM bans WHERE room_arn = $1 AND (expire_time IS NULL OR expire_time > $2)
+       AND ($3::text IS NULL OR user_id > $3::text COLLATE "C") ORDER BY user_id LIMIT $4`,
+      [roomArn, now, afterUserId ?? null, limit],
+    );
+    return rows.map(toBan);
+  }
+
+  async forgetExpiredBans(now: number): Promise<number> {
+    const { rowCount } = await this.#pool.query('DELETE FROM bans WHERE expire_time IS NOT NULL AND expire_time <= $1', [now]);
+    return rowCount ?? 0;
   }
 
   /** One round trip to the server (for readiness checks); rejects when it cannot answer. */

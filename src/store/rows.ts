@@ -3,6 +3,7 @@
  * mapping to domain records. JSON columns (`tags`, `destination`) are text in both engines, so
  * a record reads back byte for byte as it was written.
  */
+import type { Ban } from '../domain/ban.js';
 import type { Destination, LoggingConfiguration, LoggingConfigurationState } from '../domain/logging-configuration.js';
 import type { FallbackResult, Room } from '../domain/room.js';
 
@@ -111,4 +112,22 @@ export function loggingInsertValues(config: LoggingConfiguration): (string | num
     config.state,
     JSON.stringify(config.tags),
   ];
+}
+
+export interface BanRow {
+  room_arn: string;
+  user_id: string;
+  reason: string | null;
+  create_time: number;
+  expire_time: number | null;
+}
+
+export function toBan(row: BanRow): Ban {
+  return {
+    roomArn: row.room_arn,
+    userId: row.user_id,
+    reason: row.reason ?? undefined,
+    createTime: row.create_time,
+    expireTime: row.expire_time ?? undefined,
+  };
 }

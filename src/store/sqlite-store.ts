@@ -7,11 +7,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Scope } from '../domain/arn.js';
+import type { Ban } from '../domain/ban.js';
 import type { LoggingConfiguration, LoggingConfigurationPatch } from '../domain/logging-configuration.js';
 import { nextReviewHandler, type Room, type RoomPatch } from '../domain/room.js';
 import { mergeTags, removeTags } from '../domain/tags.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 import {
+  toBan,
+  type BanRow,
   LOGGING_INSERT_COLUMNS,
   loggingInsertValues,
   ROOM_INSERT_COLUMNS,
@@ -255,6 +258,38 @@ export class SqliteStore implements Store {
 
   async forgetExpiredChatTokens(now: number): Promise<number> {
     return this.chatTokens.forgetExpired(now);
+  }
+
+  async putBan(ban: Ban): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      if (this.sql('SELECT 1 FROM rooms WHERE arn = ?').get(ban.roomArn) === undefined) return false;
+      this.sql('INSERT OR REPLACE INTO bans (room_arn, user_id, reason, create_time, expire_time) VALUES (?, ?, ?, ?, ?)')
+        .run(ban.roomArn, ban.userId, ban.reason ?? null, ban.createTime, ban.expireTime ?? null);
+      return true;
+    })();
+  }
+
+  async deleteBan(roomArn: string, userId: string): Promise<void> {
+    this.sql('DELETE FROM bans WHERE room_arn = ? AND user_id = ?').run(roomArn, userId);
+  }
+
+  async getBan(roomArn: string, userId: string, now: number): Promise<Ban | undefined> {
+    const row = this.sql('SELECT * FROM bans WHERE room_arn = ? AND user_id = ? AND (expire_time IS NULL OR expire_time > ?)')
+      .get(roomArn, userId, now) as BanRow | undefined;
+    return row && toBan(row);
+  }
+
+  async listBans(roomArn: string, now: number, afterUserId: string | undefined, limit: number): Promise<Ban[]> {
+    const rows = this.sql(
+        `SELECT * FROM bans WHERE room_arn = @roomArn AND (expire_time IS NULL OR expire_time > @now)
+         AND (@after IS NULL OR user_id > @after) ORDER BY user_id LIMIT @limit`,
+      )
+      .all({ roomArn, now, after: afterUserId ?? null, limit }) as BanRow[];
+    return rows.map(toBan);
+  }
+
+  async forgetExpiredBans(now: number): Promise<number> {
+    return this.sql('DELETE FROM bans WHERE expire_time IS NOT NULL AND expire_time <= ?').run(now).changes;
   }
 
   async loadOrCreateSecret(name: string, candidate: Uint8Array): Promise<Buffer> {

@@ -5,6 +5,7 @@
  * other than the forward-only `updateTime` rule stated on each update method.
  */
 import type { Scope } from '../domain/arn.js';
+import type { Ban } from '../domain/ban.js';
 import type { LoggingConfiguration, LoggingConfigurationPatch } from '../domain/logging-configuration.js';
 import type { Room, RoomPatch } from '../domain/room.js';
 
@@ -98,6 +99,20 @@ export interface Store {
    * every call resolves to the same stored bytes from then on. Durable on return.
    */
   loadOrCreateSecret(name: string, candidate: Uint8Array): Promise<Buffer>;
+
+  /**
+   * Stores `ban`, replacing the user's earlier ban in the room. Resolves false (nothing
+   * written) when the room does not exist. Bans go with their room (deleteRoom).
+   */
+  putBan(ban: Ban): Promise<boolean>;
+  /** Removes the user's ban in the room, if any. */
+  deleteBan(roomArn: string, userId: string): Promise<void>;
+  /** The user's ban in the room when it still holds at `now` (epoch ms). */
+  getBan(roomArn: string, userId: string, now: number): Promise<Ban | undefined>;
+  /** Bans of the room that hold at `now`, by userId ascending, after `afterUserId`; at most `limit`. */
+  listBans(roomArn: string, now: number, afterUserId: string | undefined, limit: number): Promise<Ban[]>;
+  /** Forgets bans that ended at or before `now`; resolves to how many. */
+  forgetExpiredBans(now: number): Promise<number>;
 
   /** Releases the underlying resources; pending writes are already durable. */
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
 import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
+import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SAMPLE_ROOM } from '../helpers/room-fixture.js';
@@ -43,13 +44,36 @@ function recordingLedger() {
   };
 }
 
+/** The loopback fan-out, recording joins and leaves; a join resolves only when the test says so. */
+class GatedFanOut extends LocalFanOut {
+  readonly calls: string[] = [];
+  #gate: Promise<void> = Promise.resolve();
+  #openGate: () => void = () => {};
+  hold(): void {
+    this.#gate = new Promise((resolve) => (this.#openGate = resolve));
+  }
+  release(): void {
+    this.#openGate();
+  }
+  override async join(roomArn: string): Promise<void> {
+    this.calls.push(`join ${roomArn}`);
+    await super.join(roomArn);
+    await this.#gate;
+  }
+  override async leave(roomArn: string): Promise<void> {
+    this.calls.push(`leave ${roomArn}`);
+    await super.leave(roomArn);
+  }
+}
+
 function service(rooms: () => Room | undefined) {
   let now = 1_000_000;
   const tokens = new ChatTokenCodec(randomBytes(32));
   const ledger = recordingLedger();
+  const fanOut = new GatedFanOut();
   const chat = new ChatService({
-    fanOut: new LocalFanOut(),
-    rateLimiter: new MemoryRateLimiter(),
+    fanOut,
+    rateLimiter: new MemoryRateLimiter(() => now),
     review: undefined,
     chatLog: NO_CHAT_LOG,
     encode: (json) => Buffer.from(json),
@@ -58,10 +82,12 @@ function service(rooms: () => Room | undefined) {
     tokens,
     getRoom: async () => rooms(),
     usedTokens: ledger,
+    bans: { getBan: async () => undefined, forgetExpiredBans: async () => 0 },
+    presence: new MemoryPresence(),
   });
   const token = (userId: string) =>
     tokens.encode({ tokenId: userId, roomArn: ROOM.arn, userId, capabilities: ['SEND_MESSAGE'], attributes: {}, tokenExpiresAt: now + 60_000, sessionExpiresAt: now + 60_000 });
-  return { chat, token, ledger, tokens, advance: (ms: number) => (now += ms) };
+  return { chat, token, ledger, tokens, fanOut, advance: (ms: number) => (now += ms) };
 }
 
 test('a room deleted between admission and joining is caught: ERROR 404 and close 4004', async () => {
@@ -120,4 +146,35 @@ test('the tick has the store forget expired token ids, with the tick\'s time; st
   chat.tick(); // the first sweep is still in flight: it is not started twice
   await chat.stop();
   assert.deepEqual(ledger.calls, [`forget ${now}`]);
+});
+
+test('admission waits for the room\'s join; refused or abandoned admissions let the room go', async () => {
+  const { chat, token, fanOut } = service(() => ROOM);
+  fanOut.hold();
+  let admitted = false;
+  const pending = chat.admit(token('first')).then((a) => ((admitted = true), a));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(admitted, false, 'not admitted before the join is live');
+  const second = chat.admit(token('second'));
+  fanOut.release();
+  const [a1, a2] = await Promise.all([pending, second]);
+  assert.equal(a1.kind, 'ok');
+  assert.equal(a2.kind, 'ok');
+  assert.deepEqual(fanOut.calls, [`join ${ROOM.arn}`], 'one join for both admissions');
+
+  chat.release(a1 as typeof a1 & { kind: 'ok' });
+  assert.deepEqual(fanOut.calls, [`join ${ROOM.arn}`], 'the second admission still holds the room');
+  const connection = new FakeConnection();
+  const session = chat.open(a2 as typeof a2 & { kind: 'ok' }, connection);
+  chat.release(a2 as typeof a2 & { kind: 'ok' });
+  assert.deepEqual(fanOut.calls, [`join ${ROOM.arn}`], 'release after open changes nothing');
+  chat.closed(session);
+  assert.deepEqual(fanOut.calls, [`join ${ROOM.arn}`, `leave ${ROOM.arn}`], 'the last session gone: the room is left');
+
+  const used = token('used');
+  const ok = await chat.admit(used);
+  assert.equal(ok.kind, 'ok');
+  assert.equal((await chat.admit(used)).kind, 'refused');
+  chat.release(ok as typeof ok & { kind: 'ok' });
+  assert.deepEqual(fanOut.calls.slice(2), [`join ${ROOM.arn}`, `leave ${ROOM.arn}`], 'a refused reuse did not keep the room either');
 });

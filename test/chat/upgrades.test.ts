@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { chatFixture, chatToken, createRoom, metric, RawClient, upgradeStatus, waitFor } from '../helpers/chat.js';
 import { startTestServer } from '../helpers/server.js';
 
-const fx = chatFixture({ maxConnections: 5 }, { maxBufferedBytes: 64 * 1024 });
+// No heartbeat within a test: a paused reader answers no ping, and on a loaded machine the
+// heartbeat would end it (uncounted) before its buffers fill, so the slow-reader drop never came.
+const fx = chatFixture({ maxConnections: 5 }, { maxBufferedBytes: 64 * 1024, heartbeatMs: 3_600_000 });
 
 async function open(token: string): Promise<RawClient> {
   const client = await RawClient.open(fx.server, token);

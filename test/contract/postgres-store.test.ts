@@ -38,7 +38,7 @@ test('PostgresStore: three nodes opening a fresh database at once migrate it exa
       const version = await c.query<{ version: number }>('SELECT version FROM parlor_schema_version');
       assert.deepEqual(version.rows, [{ version: POSTGRES_MIGRATIONS.length }]);
       const tables = await c.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'`);
-      assert.equal(Number(tables.rows[0]!.n), 6, 'five tables and the version table');
+      assert.equal(Number(tables.rows[0]!.n), 7, 'six tables (bans included) and the version table');
     });
   } finally {
     await fresh.drop();

@@ -10,6 +10,7 @@ import { formatArn, type Scope } from '../../src/domain/arn.js';
 import type { LoggingConfiguration } from '../../src/domain/logging-configuration.js';
 import type { Room } from '../../src/domain/room.js';
 import type { Store } from '../../src/store/store.js';
+import { bansContract } from './store-bans.contract.js';
 import { usedChatTokensContract } from './store-chat-tokens.contract.js';
 import { EAST, loggingRecord, OTHER, roomRecord, WEST, type StoreContext, type StoreFixture } from './store-records.js';
 import { storeRacesContract } from './store-races.contract.js';
@@ -40,6 +41,14 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       },
     };
     usedChatTokensContract(() => store);
+    bansContract(
+      () => store,
+      async () => {
+        const write = await store.createRoom(roomRecord(EAST));
+        assert.equal(write.kind, 'ok');
+        return (write as { room: Room }).room;
+      },
+    );
     secretsContract(context);
     storeRacesContract(context);
 

@@ -13,6 +13,7 @@ import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
 import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
 import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
+import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
 import { encodeTextFrame } from '../../src/server/ws-frame.js';
 import { WsGateway } from '../../src/server/ws-gateway.js';
@@ -87,6 +88,8 @@ test('a client that resets while its admission is in progress does not use up it
       return room;
     },
     usedTokens: store,
+    bans: { getBan: async () => undefined, forgetExpiredBans: async () => 0 },
+    presence: new MemoryPresence(),
   });
   const gateway = new WsGateway({ chat, maxConnections: 10, log: { error: () => {} } });
   const http = createServer();

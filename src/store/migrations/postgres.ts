@@ -66,4 +66,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value BYTEA NOT NULL
   );
   `,
+  `
+  -- Bans (BanUser): one per user and room, gone with the room; expire_time NULL = no end (epoch ms).
+  CREATE TABLE bans (
+    room_arn    TEXT COLLATE "C" NOT NULL REFERENCES rooms (arn) ON DELETE CASCADE,
+    user_id     TEXT COLLATE "C" NOT NULL,
+    reason      TEXT,
+    create_time BIGINT NOT NULL,
+    expire_time BIGINT,
+    PRIMARY KEY (room_arn, user_id)
+  );
+  CREATE INDEX bans_by_expiry ON bans (expire_time) WHERE expire_time IS NOT NULL;
+  `,
 ];

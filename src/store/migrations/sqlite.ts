@@ -59,4 +59,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     value BLOB NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Bans (BanUser): one per user and room, gone with the room; expire_time NULL = no end (epoch ms).
+  CREATE TABLE bans (
+    room_arn    TEXT NOT NULL REFERENCES rooms (arn) ON DELETE CASCADE,
+    user_id     TEXT NOT NULL,
+    reason      TEXT,
+    create_time INTEGER NOT NULL,
+    expire_time INTEGER,
+    PRIMARY KEY (room_arn, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX bans_by_expiry ON bans (expire_time) WHERE expire_time IS NOT NULL;
+  `,
 ];
