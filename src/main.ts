@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * CLI entry: read configuration, start Parlor, print where it listens, stop on SIGTERM/SIGINT
- * (within SHUTDOWN_BOUND_MS whatever clients hold), re-read TLS files on SIGHUP.
+ * CLI entry: read configuration; with PARLOR_WORKERS above 1 become the primary of that many
+ * workers (app/workers.ts), else start Parlor here, print where it listens and stop on
+ * SIGTERM/SIGINT (within SHUTDOWN_BOUND_MS whatever clients hold); re-read TLS files on SIGHUP.
  */
-import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './app/config.js';
+import { bannerLines } from './app/banner.js';
 import { SHUTDOWN_BOUND_MS, startParlor } from './app/start.js';
+import { superviseWorkers, workerCount, workerIndex, type WorkerMessage } from './app/workers.js';
 
 async function main(): Promise<void> {
   let config;
@@ -18,27 +20,31 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const worker = workerIndex();
+  const workers = workerCount(config.workers);
+  if (workers > 1 && worker === undefined) {
+    superviseWorkers(workers);
+    return;
+  }
   let parlor;
   try {
-    parlor = await startParlor(config);
+    parlor = await startParlor(config, undefined, worker === undefined ? {} : { nodeIdSuffix: `/${worker}` });
   } catch (err) {
     console.error(`parlor: ${(err as Error).message}`);
     process.exit(1);
   }
-  console.log(`Parlor is ready (embedded mode)`);
-  console.log(`  control plane:  ${parlor.endpoint}   (AWS_ENDPOINT_URL_IVSCHAT=${parlor.endpoint})`);
-  console.log(`  chat WebSocket: ${parlor.chatUrl}   (regionOrUrl: '${parlor.chatUrl}')`);
-  console.log(`  data directory: ${resolve(config.dataDir)}`);
-  console.log(
-    parlor.authMode === 'open'
-      ? `  authentication: open (any request acts as account ${config.accountId}; no auth file given)`
-      : `  authentication: enforced (SigV4, accounts from ${config.authFile})`,
-  );
+  const banner = bannerLines(parlor);
+  if (worker !== undefined && process.send) {
+    const ready: WorkerMessage = { kind: 'ready', nodeId: parlor.nodeId, banner };
+    process.send(ready);
+  } else {
+    for (const line of banner) console.log(line);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`parlor: ${signal} received, shutting down (at most ${SHUTDOWN_BOUND_MS / 1000} s)`);
+    console.log(`parlor: ${signal} received, shutting down${worker === undefined ? '' : ` worker ${worker}`} (at most ${SHUTDOWN_BOUND_MS / 1000} s)`);
     // The bound holds whatever is stuck (a store or chat-log destination that does not answer).
     setTimeout(() => {
       console.error(`parlor: shutdown did not finish within ${SHUTDOWN_BOUND_MS / 1000} s; exiting anyway`);

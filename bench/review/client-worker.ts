@@ -7,6 +7,7 @@
  */
 import { Agent, request } from 'node:http';
 import { Pool } from 'undici';
+import { TurnEnd } from '../../src/lib/turn-end.js';
 import { NEVER_CANCELLED } from '../../src/review/message-reviewer.js';
 import { Http1Pool } from '../../src/review/http1-pool.js';
 import { percentile } from '../percentile.js';
@@ -65,7 +66,7 @@ if (client === 'node-http') {
       );
     });
 } else {
-  const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port });
+  const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port }, new TurnEnd());
   const wire =
     `POST /review HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nuser-agent: parlor-review\r\ncontent-type: application/json\r\n` +
     `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;

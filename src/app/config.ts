@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util';
 
 export type ChatLogSinkKind = 'local' | 'aws';
 
+/** Processes on this machine sharing the port: a count, or one per core. */
+export type Workers = number | 'auto';
+
 export interface Config {
   /** Address to bind. */
   readonly host: string;
@@ -33,6 +36,16 @@ export interface Config {
   readonly logLevel: string;
   /** Open chat WebSockets (plus handshakes in progress) above which upgrades get 503. */
   readonly maxConnections: number;
+  /** `postgres://…` of the shared store; with `redisUrl`, cluster mode. */
+  readonly databaseUrl: string | undefined;
+  /** `redis://…` carrying messages, room changes and rate budgets between nodes. */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (several clusters may share one Redis). */
+  readonly clusterName: string;
+  /** This node's name in logs, metrics and /readyz; undefined = host name + ":" + port. */
+  readonly nodeId: string | undefined;
+  /** Worker processes sharing the port (cluster mode only above 1). */
+  readonly workers: Workers;
   /** PEM certificate chain; with tlsKey the port serves HTTPS and wss:// (re-read on SIGHUP). */
   readonly tlsCert: string | undefined;
   /** PEM private key of tlsCert. */
@@ -66,6 +79,11 @@ const FIELDS: Readonly<Record<keyof Config, FieldSpec>> = {
   chatLogSink: { env: 'PARLOR_CHAT_LOG_SINK', flag: 'chat-log-sink' },
   logLevel: { env: 'PARLOR_LOG_LEVEL', flag: 'log-level' },
   maxConnections: { env: 'PARLOR_MAX_CONNECTIONS', flag: 'max-connections' },
+  databaseUrl: { env: 'PARLOR_DATABASE_URL', flag: 'database-url' },
+  redisUrl: { env: 'PARLOR_REDIS_URL', flag: 'redis-url' },
+  clusterName: { env: 'PARLOR_CLUSTER_NAME', flag: 'cluster-name' },
+  nodeId: { env: 'PARLOR_NODE_ID', flag: 'node-id' },
+  workers: { env: 'PARLOR_WORKERS', flag: 'workers' },
   tlsCert: { env: 'PARLOR_TLS_CERT', flag: 'tls-cert' },
   tlsKey: { env: 'PARLOR_TLS_KEY', flag: 'tls-key' },
   corsOrigins: { env: 'PARLOR_CORS_ORIGINS', flag: 'cors-origins' },
@@ -87,6 +105,11 @@ export const DEFAULTS: Config = {
   chatLogSink: 'local',
   logLevel: 'info',
   maxConnections: 50_000,
+  databaseUrl: undefined,
+  redisUrl: undefined,
+  clusterName: 'parlor',
+  nodeId: undefined,
+  workers: 1,
   tlsCert: undefined,
   tlsKey: undefined,
   corsOrigins: [],
@@ -198,6 +221,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       return s;
     }),
     maxConnections: pick('maxConnections', (s, n) => integer(n, s, 1, 10_000_000)),
+    databaseUrl: pick('databaseUrl', (s, n) => url(n, s, ['postgres:', 'postgresql:'])),
+    redisUrl: pick('redisUrl', (s, n) => url(n, s, ['redis:', 'rediss:'])),
+    clusterName: pick('clusterName', (s, n) => {
+      if (!/^[A-Za-z0-9._:-]{1,64}$/.test(s)) throw new ConfigError(`${n} must be 1–64 letters, digits or . _ : -, got "${s}"`);
+      return s;
+    }),
+    nodeId: pick('nodeId', (s, n) => {
+      if (!/^[\x21-\x7e]{1,128}$/.test(s)) throw new ConfigError(`${n} must be 1–128 visible ASCII characters, got "${s}"`);
+      return s;
+    }),
+    workers: pick('workers', (s, n) => (s === 'auto' ? 'auto' : integer(n, s, 1, 256))),
     tlsCert: pick('tlsCert', str),
     tlsKey: pick('tlsKey', str),
     corsOrigins: pick('corsOrigins', parseOrigins),
@@ -209,7 +243,58 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     const [given, missing] = config.tlsCert === undefined ? ['PARLOR_TLS_KEY', 'PARLOR_TLS_CERT / --tls-cert'] : ['PARLOR_TLS_CERT', 'PARLOR_TLS_KEY / --tls-key'];
     throw new ConfigError(`${given} is set but ${missing} is not: TLS needs both the certificate chain and its private key (or neither for plain HTTP)`);
   }
+  checkMode(config);
   return config;
+}
+
+function url(name: string, raw: string, protocols: readonly string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${maskPassword(raw)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${maskPassword(raw)}"`);
+  }
+  return raw;
+}
+
+/** Cluster mode needs both URLs; more than one worker needs cluster mode. */
+function checkMode(config: Config): void {
+  if ((config.databaseUrl === undefined) !== (config.redisUrl === undefined)) {
+    const missing = config.databaseUrl === undefined ? 'PARLOR_DATABASE_URL / --database-url' : 'PARLOR_REDIS_URL / --redis-url';
+    throw new ConfigError(
+      `Cluster mode needs both PARLOR_DATABASE_URL and PARLOR_REDIS_URL; ${missing} is missing. ` +
+        'Give both for cluster mode, or neither for embedded mode.',
+    );
+  }
+  if (config.workers !== 1 && config.databaseUrl === undefined) {
+    throw new ConfigError(
+      `PARLOR_WORKERS / --workers is ${config.workers}, but more than one worker needs cluster mode: ` +
+        'workers share no memory, and embedded mode keeps its state in one process (SQLite, in-process fan-out and rate limits). ' +
+        'Set PARLOR_DATABASE_URL and PARLOR_REDIS_URL, or run one worker.',
+    );
+  }
+}
+
+export type Mode = 'embedded' | 'cluster';
+
+export function modeOf(config: Config): Mode {
+  return config.databaseUrl !== undefined && config.redisUrl !== undefined ? 'cluster' : 'embedded';
+}
+
+/** `url` with its password replaced by `***` (for logs and the start banner). */
+export function maskPassword(raw: string): string {
+  try {
+    const parsed = new URL(raw);
+    if (parsed.password === '') return raw;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Not a URL: hide whatever sits between "://user:" and "@".
+    return raw.replace(/(:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  }
 }
 
 /** True for addresses only this machine can reach. */

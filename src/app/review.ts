@@ -4,6 +4,8 @@
  */
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { Logger } from 'pino';
+import type { AwaitedAnswers } from '../lib/awaited-answers.js';
+import type { TurnEnd } from '../lib/turn-end.js';
 import type { Registry } from 'prom-client';
 import { HandlerReviewGate } from '../review/handler-review-gate.js';
 import { LambdaMessageReviewer } from '../review/lambda-message-reviewer.js';
@@ -25,13 +27,14 @@ export function buildReview(
   config: Pick<Config, 'reviewTimeoutMs' | 'reviewWebhooks'>,
   metrics: Registry,
   logger: Logger,
+  loop: { readonly turnEnd: TurnEnd; readonly answers: AwaitedAnswers },
   lambda: Omit<LambdaClientConfig, 'region'> = {},
 ): ReviewWiring {
   const targets = parseReviewWebhooks(config.reviewWebhooks);
   for (const [arn, target] of targets) {
     if (target.secret === undefined) logger.warn({ arn, url: target.url }, 'review webhook has no secret: its requests are unsigned');
   }
-  const reviewer = new RoutingMessageReviewer(new WebhookMessageReviewer(targets), new LambdaMessageReviewer(lambda));
-  const gate = new HandlerReviewGate({ reviewer, timeoutMs: config.reviewTimeoutMs, metrics: new ReviewMetrics(metrics), logger });
+  const reviewer = new RoutingMessageReviewer(new WebhookMessageReviewer(targets, loop.turnEnd), new LambdaMessageReviewer(lambda));
+  const gate = new HandlerReviewGate({ reviewer, timeoutMs: config.reviewTimeoutMs, metrics: new ReviewMetrics(metrics), answers: loop.answers, logger });
   return { gate, close: () => reviewer.close() };
 }

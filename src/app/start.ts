@@ -1,14 +1,15 @@
 /**
- * The composition root: the one place that turns a Config into running parts. It chooses the
- * implementations (embedded: SQLite store, in-process fan-out, memory rate limiter; open or
- * file-based authentication; review through Lambda or webhooks; chat logs to local files or
- * AWS), wires the control plane and the chat core, and starts the one HTTP server that carries
- * both planes. main.ts, the tests and the benchmarks all start Parlor here.
+ * The composition root: the one place that turns a Config into running parts. embedded.ts or
+ * cluster.ts chooses where state lives and how nodes talk (the Backend); this file builds
+ * everything else the same way in both modes — authentication, review, chat logging, the
+ * control plane, the chat core and the one HTTP server that carries both planes — and owns the
+ * node's lifecycle: readiness, the shutdown drain, and closing what was opened (also when a
+ * later step of the start fails). main.ts, the tests and the benchmarks all start Parlor here.
  */
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Server as TlsServer } from 'node:tls';
-import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -17,10 +18,9 @@ import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
 import { observeAll } from '../domain/change-observer.js';
-import { LocalFanOut } from '../fan-out/local-fan-out.js';
+import { AwaitedAnswers } from '../lib/awaited-answers.js';
+import { TurnEnd } from '../lib/turn-end.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
-import { MemoryPresence } from '../presence/memory-presence.js';
-import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter.js';
 import type { ReviewGate } from '../review/review-gate.js';
 import { BEARER_REQUIRED, bearerMatches } from '../server/bearer.js';
 import { clientAddressResolver } from '../server/client-address.js';
@@ -30,42 +30,52 @@ import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
 import { registerPresenceMetrics } from '../server/presence-metrics.js';
 import { registerChatMetrics, registerHttpMetrics } from '../server/ws-metrics.js';
-import { SqliteStore } from '../store/sqlite-store.js';
 import { createAuthenticator } from './authentication.js';
+import type { Backend } from './backend.js';
 import { openChatLogging } from './chat-logging.js';
-import { ConfigError, isLoopback, type Config } from './config.js';
+import { openCluster } from './cluster.js';
 import { prepareDataDir } from './data-dir.js';
+import { ConfigError, isLoopback, modeOf, type Config, type Mode } from './config.js';
+import { openEmbedded } from './embedded.js';
+import { Opened } from './opened.js';
+import { Readiness } from './readiness.js';
 import { buildReview } from './review.js';
 import { readTlsFiles } from './tls-files.js';
-import { loadTokenSecret } from './token-secret.js';
 
 /**
- * Shutdown, in order and bounded (docs/deployment.md): new connections refused at once; HTTP
- * requests in progress get HTTP_SHUTDOWN_GRACE_MS to be answered, then every HTTP socket left
- * is cut; chat sockets get a close frame and CHAT_CLOSE_DEADLINE_MS for the close handshake,
- * then are cut; then chat logs are flushed and the store closed. main.ts ends the process at
+ * Shutdown, bounded (docs/deployment.md): /readyz 503 and the chat drain first; HTTP requests
+ * in progress get HTTP_SHUTDOWN_GRACE_MS to be answered, then every HTTP socket left is cut;
+ * then chat logs are flushed and the store closed. main.ts ends the process at
  * SHUTDOWN_BOUND_MS whatever is still pending.
  */
 export const HTTP_SHUTDOWN_GRACE_MS = 3000;
-export const CHAT_CLOSE_DEADLINE_MS = 2000;
 export const SHUTDOWN_BOUND_MS = 10_000;
 /** The HTTP (non-chat) socket cap is PARLOR_MAX_CONNECTIONS, but never below this. */
 export const MIN_HTTP_SOCKET_CAP = 1024;
 
 export interface RunningParlor {
   readonly config: Config;
+  readonly mode: Mode;
+  /** This node's name (PARLOR_NODE_ID, or host name + ":" + port). */
+  readonly nodeId: string;
   /** `http(s)://host:port` of the control plane. */
   readonly endpoint: string;
   /** `ws(s)://host:port` for the chat client's `regionOrUrl`. */
   readonly chatUrl: string;
   readonly port: number;
   readonly authMode: Authenticator['mode'];
+  /** What this node uses (data directory, or database and Redis with passwords masked), one line each. */
+  readonly banner: readonly string[];
   /**
    * Re-reads the TLS certificate and key files (SIGHUP); new connections get the new pair.
-   * Resolves false (and logs why) when they cannot be used, keeping the old pair.
+   * Returns false (and logs why) when they cannot be used, keeping the old pair.
    */
   reloadTls(): boolean;
-  /** Stops accepting, closes chat sockets cleanly, flushes, closes the store. Idempotent. */
+  /**
+   * Shuts down: /readyz answers 503 at once, chat clients are sent away to reconnect (spread
+   * over a few seconds in cluster mode), then the server stops, chat logs are flushed and the
+   * store is closed. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -85,11 +95,15 @@ export interface StartOptions {
   readonly review?: ReviewGate;
   /** Replaces the chat-log pipeline (tests that capture records); default: openChatLogging. */
   readonly chatLog?: ChatLogger;
+  /** Replaces the mode's drain spread (ms over which chat clients are sent away at shutdown). */
+  readonly drainSpreadMs?: number;
+  /** Appended to the node id (a worker's `/<index>`). */
+  readonly nodeIdSuffix?: string;
+  /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
+  readonly presenceGraceMs?: number;
   /** HTTP slow-client bounds in ms (defaults in http-server.ts). */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
-  /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
-  readonly presenceGraceMs?: number;
 }
 
 export async function startParlor(
@@ -97,7 +111,7 @@ export async function startParlor(
   logger: Logger = pino({ level: config.logLevel }),
   options: StartOptions = {},
 ): Promise<RunningParlor> {
-  prepareDataDir(config.dataDir);
+  if (modeOf(config) === 'embedded') prepareDataDir(config.dataDir);
   const tls = readTlsFiles(config);
   const authenticator: Authenticator = createAuthenticator(config);
   if (authenticator.mode === 'open' && !isLoopback(config.host) && !config.insecureOpen) {
@@ -106,20 +120,41 @@ export async function startParlor(
         'Give an auth file (PARLOR_AUTH_FILE), bind to 127.0.0.1, or pass --insecure-open.',
     );
   }
+  const opened = new Opened();
+  try {
+    return await build(config, logger, options, authenticator, opened, tls);
+  } catch (err) {
+    await opened.closeAll(logger);
+    throw err;
+  }
+}
+
+async function build(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  authenticator: Authenticator,
+  opened: Opened,
+  tls: ReturnType<typeof readTlsFiles>,
+): Promise<RunningParlor> {
   // One registry for the process; parts that count things register their metrics on it.
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  // The node's event-loop batching, shared by every part that batches or awaits answers.
+  const loop = { turnEnd: new TurnEnd(), answers: new AwaitedAnswers() };
   // Before anything opens: a bad PARLOR_REVIEW_WEBHOOKS stops the start with a ConfigError.
-  const review = buildReview(config, metrics, logger, options.reviewLambda);
+  const review = opened.add('review', buildReview(config, metrics, logger, loop, options.reviewLambda), (r) => r.close());
   const now = options.now ?? Date.now;
-  const store = new SqliteStore(join(config.dataDir, 'parlor.db'));
-  const fanOut = new LocalFanOut();
-  const rateLimiter = new MemoryRateLimiter(now);
-  const presence = new MemoryPresence();
+  // Known before the port is bound (Redis connections carry it): with port 0, the process id
+  // stands in for the port.
+  const nodeId = (config.nodeId ?? `${hostname()}:${config.port === 0 ? `pid${process.pid}` : config.port}`) + (options.nodeIdSuffix ?? '');
+  const backend: Backend = modeOf(config) === 'cluster' ? await openCluster(config, nodeId, opened, logger) : await openEmbedded(config, opened, now);
+  const { store, fanOut, rateLimiter, presence } = backend;
+  const readiness = opened.add('readiness', new Readiness(backend.probes, metrics), (r) => r.stop());
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.
   // A test may inject its own ChatLogger instead (then no pipeline is opened).
   const pipeline = options.chatLog === undefined ? await openChatLogging(config, store, metrics, logger) : undefined;
-  const chatLog: ChatLogger = pipeline ?? options.chatLog ?? NO_CHAT_LOG;
+  const chatLog: ChatLogger = opened.add('chat log', pipeline ?? options.chatLog ?? NO_CHAT_LOG, (c) => c.close());
   const chat = new ChatService({
     fanOut,
     rateLimiter,
@@ -128,14 +163,16 @@ export async function startParlor(
     encode: encodeTextFrame,
     now,
     log: logger,
-    tokens: new ChatTokenCodec(await loadTokenSecret(store, config.dataDir)),
+    tokens: new ChatTokenCodec(backend.tokenSecret),
     getRoom: (arn) => store.getRoom(arn),
     usedTokens: store,
+    usedTokenSweepMs: backend.usedTokenSweepMs,
     bans: store,
     presence,
     ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
   });
   chat.start(options.sessionTickMs);
+  opened.add('chat', chat, (c) => c.stop());
   const clientAddress = clientAddressResolver(config.trustedProxies);
   const gateway = new WsGateway({
     chat,
@@ -143,9 +180,12 @@ export async function startParlor(
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     clientAddress,
     log: logger,
+    ...loop,
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
+  const drainSpreadMs = options.drainSpreadMs ?? backend.drainSpreadMs;
+  opened.add('chat gateway', gateway, (g) => g.close(drainSpreadMs));
   registerChatMetrics(metrics, gateway);
   registerPresenceMetrics(metrics, presence, chat.presenceEvents);
   const httpStats = new HttpStats();
@@ -162,6 +202,10 @@ export async function startParlor(
     onUpgrade: gateway.onUpgrade,
     plainRoutes: {
       '/healthz': async () => ({ contentType: 'application/json', body: JSON.stringify({ status: 'ok' }) }),
+      '/readyz': async () => {
+        const { status, body } = await readiness.answer();
+        return { status, contentType: 'application/json', body: JSON.stringify(body) };
+      },
       '/metrics': async (req) =>
         metricsToken !== undefined && !bearerMatches(req, metricsToken) ? BEARER_REQUIRED : { contentType: metrics.contentType, body: await metrics.metrics() },
     },
@@ -174,34 +218,42 @@ export async function startParlor(
     ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
+  // Stops accepting at once; requests in progress get the grace, then every HTTP socket left is cut.
+  let httpStopped: Promise<void> | undefined;
+  const stopHttp = (): Promise<void> => (httpStopped ??= stopHttpServer(server, HTTP_SHUTDOWN_GRACE_MS));
+  opened.add('http server', server, stopHttp);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
+    const failed = (err: NodeJS.ErrnoException): void => {
       if (err.code === 'EADDRINUSE') reject(new ConfigError(`PARLOR_PORT / --port: port ${config.port} on ${config.host} is already in use (EADDRINUSE); stop what uses it, or choose another port (0 picks a free one)`));
       else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`PARLOR_HOST / --host: ${config.host} is not an address of this machine; use one of its addresses, 127.0.0.1 or 0.0.0.0`));
       else if (err.code === 'EACCES') reject(new ConfigError(`PARLOR_PORT / --port: this user may not bind port ${config.port} (ports below 1024 need privileges); choose a port above 1023`));
       else reject(err);
-    });
+    };
+    server.once('error', failed);
     server.listen(config.port, config.host, () => {
-      server.removeAllListeners('error');
+      server.off('error', failed);
       resolve();
     });
   });
+  const secure = tls !== undefined;
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const secure = tls !== undefined;
+  readiness.serving(nodeId);
 
   let closing: Promise<void> | undefined;
   return {
     config,
+    mode: backend.mode,
+    nodeId,
     endpoint: `${secure ? 'https' : 'http'}://${hostForUrl}:${port}`,
     chatUrl: `${secure ? 'wss' : 'ws'}://${hostForUrl}:${port}`,
     port,
     authMode: authenticator.mode,
+    banner: backend.banner,
     reloadTls() {
       if (!secure) return false;
       try {
-        const next = readTlsFiles(config)!;
-        (server as unknown as TlsServer).setSecureContext(next);
+        (server as unknown as TlsServer).setSecureContext(readTlsFiles(config)!);
         logger.info({ cert: config.tlsCert }, 'TLS certificate reloaded');
         return true;
       } catch (err) {
@@ -211,18 +263,15 @@ export async function startParlor(
     },
     close() {
       closing ??= (async () => {
-        // Refuses new connections now; requests in progress get the grace, then are cut.
-        const httpStopped = stopHttpServer(server, HTTP_SHUTDOWN_GRACE_MS);
-        // Chat sockets with a close frame (1001), so clients see a clean end.
-        await gateway.close(CHAT_CLOSE_DEADLINE_MS);
-        await chat.stop();
-        await httpStopped;
-        await presence.close();
-        await fanOut.close();
-        await rateLimiter.close();
-        await chatLog.close();
-        review.close();
-        await store.close();
+        // Not ready first, so load balancers send new connections elsewhere; then the chat
+        // clients are sent away (the gateway's drain) and everything else closes in reverse
+        // order of opening: HTTP server, chat, chat log, readiness, backend, review.
+        readiness.draining();
+        // Embedded mode has no other node: the port closes first, so a client sent away does
+        // not spend its few immediate retries on this node (docs/adr/0030-drain-by-reconnect.md).
+        if (backend.mode === 'embedded') void stopHttp();
+        await gateway.close(drainSpreadMs);
+        await opened.closeAll(logger);
       })();
       return closing;
     },

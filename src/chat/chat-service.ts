@@ -38,6 +38,8 @@ export interface ChatServiceOptions extends ChatDeps {
    * used, and atomic, so nodes sharing the store agree on the one connection a token opens).
    */
   readonly usedTokens: Pick<Store, 'redeemChatToken' | 'forgetExpiredChatTokens'>;
+  /** Least time between two sweeps of expired used-token ids, in ms (default: every tick). */
+  readonly usedTokenSweepMs?: number;
   /** Where bans are kept (the store); read at every connect, swept with the used token ids. */
   readonly bans: Pick<Store, 'getBan' | 'forgetExpiredBans'>;
   /** Who is in each room, on every node. */
@@ -54,6 +56,8 @@ export class ChatService implements ChatPlane {
   #ticker: NodeJS.Timeout | undefined;
   /** The store sweep in flight, if any (ticks do not stack sweeps on a slow store). */
   #sweeping: Promise<void> | undefined;
+  /** options.now() of the last sweep started. */
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.hub = new RoomHub(options.fanOut, options.encode, options.log);
@@ -169,7 +173,10 @@ export class ChatService implements ChatPlane {
       endSession(session, CLOSE.sessionExpired, 'Session expired');
     }
     this.presenceEvents.sweep();
-    this.#sweeping ??= this.#sweep(now);
+    if (this.#sweeping === undefined && now - this.#lastSweep >= (this.options.usedTokenSweepMs ?? 0)) {
+      this.#lastSweep = now;
+      this.#sweeping = this.#sweep(now);
+    }
   }
 
   async #sweep(now: number): Promise<void> {
@@ -197,9 +204,16 @@ export class ChatService implements ChatPlane {
     await this.#sweeping;
   }
 
-  /** Closes every local session with `code` (shutdown). */
-  closeAll(code: number, reason: string): void {
-    for (const session of [...this.hub.sessions()]) endSession(session, code, reason);
+  /**
+   * Ends `session` so that the official client reconnects by itself (shutdown drain): an
+   * ERROR 401 makes it fetch a new token and open a new connection at once (to another node
+   * behind a load balancer); the close that follows (1012, service restart) is for other
+   * clients. Queued frames go first.
+   */
+  sendAway(session: ChatSession): void {
+    if (session.closed) return;
+    session.connection.send(this.options.encode(errorFrame(newId(), '', 401, 'The server is restarting; connect again')));
+    endSession(session, CLOSE.serviceRestart, 'Server restarting');
   }
 
   mintToken(claims: ChatTokenClaims): string {

@@ -11,6 +11,8 @@ export const CLOSE = {
   goingAway: 1001,
   /** Kept sending over the per-connection budget (chat-session.ts OVER_BUDGET_CLOSE_MS). */
   policyViolation: 1008,
+  /** Shutdown drain ("service restart"), after an ERROR 401 (the official client reconnects on the 401). */
+  serviceRestart: 1012,
   /** Session over, after an ERROR 401 (the official client reconnects on the 401). */
   sessionExpired: 4001,
   /** The room was deleted, after an ERROR 404. */

@@ -9,6 +9,9 @@
  *
  * A task queued for a later stage while an earlier one runs still runs in this batch; one
  * queued for the stage that is running, or an earlier one, runs at the end of the next turn.
+ *
+ * One TurnEnd per node (built in the composition root) is shared by every part that batches,
+ * so the stage order holds between them.
  */
 export type Stage = 'requests' | 'fan-out';
 
@@ -16,32 +19,35 @@ type Task = () => void;
 
 const STAGES: readonly Stage[] = ['requests', 'fan-out'];
 const ORDER: Record<Stage, number> = { requests: 0, 'fan-out': 1 };
-const queued: Record<Stage, Task[]> = { requests: [], 'fan-out': [] };
-let scheduled = false;
-/** The stage running now (-1: none). */
-let running = -1;
 
-/** Runs `task` once at the end of the current turn, in its stage's order. */
-export function atTurnEnd(stage: Stage, task: Task): void {
-  queued[stage].push(task);
-  // A later stage of the batch that is running now: it will be taken when its stage comes.
-  if (running >= 0 && ORDER[stage] > running) return;
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(runTurnEnd);
-  }
-}
+export class TurnEnd {
+  #queued: Record<Stage, Task[]> = { requests: [], 'fan-out': [] };
+  #scheduled = false;
+  /** The stage running now (-1: none). */
+  #running = -1;
 
-function runTurnEnd(): void {
-  scheduled = false;
-  try {
-    for (running = 0; running < STAGES.length; running++) {
-      const stage = STAGES[running]!;
-      const tasks = queued[stage];
-      queued[stage] = [];
-      for (const task of tasks) task();
+  /** Runs `task` once at the end of the current turn, in its stage's order. */
+  at(stage: Stage, task: Task): void {
+    this.#queued[stage].push(task);
+    // A later stage of the batch that is running now: it will be taken when its stage comes.
+    if (this.#running >= 0 && ORDER[stage] > this.#running) return;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#run);
     }
-  } finally {
-    running = -1;
   }
+
+  readonly #run = (): void => {
+    this.#scheduled = false;
+    try {
+      for (this.#running = 0; this.#running < STAGES.length; this.#running++) {
+        const stage = STAGES[this.#running]!;
+        const tasks = this.#queued[stage];
+        this.#queued[stage] = [];
+        for (const task of tasks) task();
+      }
+    } finally {
+      this.#running = -1;
+    }
+  };
 }

@@ -7,7 +7,7 @@
  * ignores aborts cannot pile up work. When the bound is full the fallback applies at once:
  * nothing queues.
  */
-import { awaitAnswer } from '../lib/awaited-answers.js';
+import type { AwaitedAnswers } from '../lib/awaited-answers.js';
 import type { ReviewHandler } from '../domain/room.js';
 import { ReviewCancellation, type MessageReviewer } from './message-reviewer.js';
 import { judgeAnswer } from './review-answer.js';
@@ -33,6 +33,8 @@ export interface HandlerReviewGateOptions {
   /** Milliseconds before the fallback applies. */
   readonly timeoutMs: number;
   readonly metrics: ReviewMetrics;
+  /** The node's awaited answers: a review counts from its request to its decision. */
+  readonly answers: AwaitedAnswers;
   readonly maxInFlightPerHandler?: number;
   /** Handler failures are logged at warn: the first at once, then at most one a second per handler, with a count. */
   readonly logger?: WarnLog;
@@ -71,7 +73,7 @@ export class HandlerReviewGate implements ReviewGate {
     const cancellation = new ReviewCancellation();
     let raw: string;
     // Until decided (answer, failure or deadline), the fan-out yields to I/O more often.
-    const arrived = awaitAnswer();
+    const arrived = this.options.answers.awaitAnswer();
     try {
       raw = await this.call(uri, request, cancellation);
     } catch (err) {

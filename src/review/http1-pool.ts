@@ -8,7 +8,7 @@
  * Why not node:http or undici: docs/adr/0001-webhook-client-stays-hand-made.md (with the
  * `npm run bench:review-client` figures). Responses are parsed by http-parser-js.
  */
-import { atTurnEnd } from '../lib/turn-end.js';
+import type { TurnEnd } from '../lib/turn-end.js';
 import { Http1Connection, settle, type Exchange, type HttpAnswer, type Origin } from './http1-connection.js';
 import type { Cancellation } from './message-reviewer.js';
 
@@ -30,7 +30,11 @@ export class Http1Pool {
   #singleUntil = 0;
   readonly #open = new Set<Http1Connection>();
 
-  constructor(private readonly origin: Origin) {}
+  /** `turnEnd`: the node's batching; queued requests leave in its `requests` stage. */
+  constructor(
+    private readonly origin: Origin,
+    private readonly turnEnd: TurnEnd,
+  ) {}
 
   /**
    * Sends `wire` (a complete request) and resolves its answer. Rejects when the connection
@@ -65,7 +69,7 @@ export class Http1Pool {
     exchange.sentAt = now;
     exchange.via = connection;
     if (connection.send(exchange)) {
-      if (this.#dirty.length === 0) atTurnEnd('requests', this.#flush);
+      if (this.#dirty.length === 0) this.turnEnd.at('requests', this.#flush);
       this.#dirty.push(connection);
     }
   }

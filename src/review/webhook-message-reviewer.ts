@@ -5,6 +5,7 @@
  * webhook can check it came from this server (docs/review.md).
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import type { TurnEnd } from '../lib/turn-end.js';
 import { Http1Pool } from './http1-pool.js';
 import type { Cancellation, MessageReviewer } from './message-reviewer.js';
 import type { ReviewRequest } from './review-gate.js';
@@ -38,9 +39,13 @@ interface Route {
 export class WebhookMessageReviewer implements MessageReviewer {
   private readonly routes = new Map<string, Route>();
 
-  /** `targets`: function ARN → webhook; `now` in epoch milliseconds (tests pin it). */
+  /**
+   * `targets`: function ARN → webhook; `turnEnd`: the node's batching (requests leave in its
+   * `requests` stage); `now` in epoch milliseconds (tests pin it).
+   */
   constructor(
     targets: ReadonlyMap<string, WebhookTarget>,
+    turnEnd: TurnEnd,
     private readonly now: () => number = Date.now,
   ) {
     // One pool per origin, shared by every ARN routed to it.
@@ -52,7 +57,7 @@ export class WebhookMessageReviewer implements MessageReviewer {
       if (!pool) {
         // WHATWG URL keeps IPv6 hosts in brackets; sockets want them bare.
         const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-        pool = new Http1Pool({ tls, hostname, port: Number(url.port || (tls ? 443 : 80)) });
+        pool = new Http1Pool({ tls, hostname, port: Number(url.port || (tls ? 443 : 80)) }, turnEnd);
         pools.set(url.origin, pool);
       }
       // Credentials in the URL become Basic authentication, as node:http did with them.

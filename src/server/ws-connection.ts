@@ -11,8 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ChatSession } from '../chat/chat-session.js';
 import type { ChatConnection, WireFrame } from '../chat/connection.js';
-import { answersAwaited } from '../lib/awaited-answers.js';
-import { atTurnEnd } from '../lib/turn-end.js';
+import type { TurnEnd } from '../lib/turn-end.js';
 
 /**
  * Longest stretch of socket writes in one go, in milliseconds. A pass over thousands of
@@ -37,8 +36,10 @@ export interface OutboxOptions {
   readonly sliceMs?: number;
   /** See FLUSH_SLICE_AWAITING_MS. */
   readonly awaitingSliceMs?: number;
-  /** Whether answers are awaited now (default: answersAwaited). */
-  readonly awaiting?: () => boolean;
+  /** The node's end-of-turn batching; passes run in its `fan-out` stage. */
+  readonly turnEnd: TurnEnd;
+  /** Whether answers are awaited now (the node's AwaitedAnswers.answersAwaited). */
+  readonly awaiting: () => boolean;
   /** Milliseconds, monotonic (tests drive it). */
   readonly now?: () => number;
 }
@@ -60,6 +61,7 @@ export class Outbox {
   readonly #awaitingSliceMs: number;
   readonly #awaiting: () => boolean;
   readonly #now: () => number;
+  readonly #turnEnd: TurnEnd;
 
   /**
    * `maxBufferedBytes`: a connection whose unsent bytes (queued here plus the socket's own
@@ -67,11 +69,12 @@ export class Outbox {
    */
   constructor(
     readonly maxBufferedBytes: number,
-    options: OutboxOptions = {},
+    options: OutboxOptions,
   ) {
+    this.#turnEnd = options.turnEnd;
     this.#sliceMs = options.sliceMs ?? FLUSH_SLICE_MS;
     this.#awaitingSliceMs = options.awaitingSliceMs ?? FLUSH_SLICE_AWAITING_MS;
-    this.#awaiting = options.awaiting ?? answersAwaited;
+    this.#awaiting = options.awaiting;
     this.#now = options.now ?? (() => performance.now());
   }
 
@@ -83,7 +86,7 @@ export class Outbox {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    atTurnEnd('fan-out', this.flush);
+    this.#turnEnd.at('fan-out', this.flush);
   }
 
   /** Writes one slice of the pass; the rest goes at the end of the next turn. */

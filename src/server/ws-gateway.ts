@@ -11,9 +11,10 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChatService } from '../chat/chat-service.js';
-import { CLOSE } from '../chat/connection.js';
 import { plainAddress, type ClientAddress } from './client-address.js';
 import { handshakeProblem } from './handshake.js';
+import type { AwaitedAnswers } from '../lib/awaited-answers.js';
+import type { TurnEnd } from '../lib/turn-end.js';
 import { Outbox, WsConnection } from './ws-connection.js';
 
 export interface WsGatewayOptions {
@@ -31,6 +32,10 @@ export interface WsGatewayOptions {
   readonly maxConnectionsPerIp?: number;
   /** The client's address (trusted proxies applied); default: the socket's peer. */
   readonly clientAddress?: ClientAddress;
+  /** The node's end-of-turn batching (frames are written in its `fan-out` stage). */
+  readonly turnEnd: TurnEnd;
+  /** The node's awaited answers (write passes yield sooner while any are awaited). */
+  readonly answers: AwaitedAnswers;
 }
 
 const ignore = (): void => {};
@@ -40,6 +45,9 @@ const ignore = (): void => {};
  * own phase, so 50,000 pings do not all go out in one event-loop turn.
  */
 const HEARTBEAT_PHASES = 10;
+
+/** A drain spread over time sends clients away in this many equal steps. */
+const DRAIN_STEPS = 20;
 
 function refuse(socket: Duplex, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
   if (!socket.writable) {
@@ -78,6 +86,7 @@ export class WsGateway {
   #phase = 0;
   #opened = 0;
   #closing = false;
+  #closed: Promise<void> | undefined;
   /** Called when the last connection is gone during shutdown. */
   #onEmpty: (() => void) | undefined;
 
@@ -89,7 +98,7 @@ export class WsGateway {
       maxPayload: options.maxPayloadBytes ?? 16 * 1024,
       handleProtocols: (protocols) => protocols.values().next().value ?? false,
     });
-    this.#outbox = new Outbox(options.maxBufferedBytes ?? 256 * 1024);
+    this.#outbox = new Outbox(options.maxBufferedBytes ?? 256 * 1024, { turnEnd: options.turnEnd, awaiting: options.answers.answersAwaited });
     this.#heartbeat = setInterval(() => this.#sweep(), (options.heartbeatMs ?? 30_000) / HEARTBEAT_PHASES);
     this.#heartbeat.unref();
   }
@@ -215,13 +224,31 @@ export class WsGateway {
   }
 
   /**
-   * Refuses new upgrades, closes every chat socket with 1001 (queued frames first) and waits
-   * for the close handshakes, at most `deadlineMs`; then terminates what is left.
+   * The shutdown drain: refuses new upgrades (503), then sends every chat client away so that
+   * the official client reconnects by itself (ChatService.sendAway; queued frames first),
+   * spread evenly over `spreadMs` so the other nodes and the app's token endpoint do not get
+   * every reconnection at once; then waits for the close handshakes, at most `deadlineMs`, and
+   * terminates what is left.
    */
-  async close(deadlineMs = 2000): Promise<void> {
+  close(spreadMs = 0, deadlineMs = 2000): Promise<void> {
+    this.#closed ??= this.#drain(spreadMs, deadlineMs);
+    return this.#closed;
+  }
+
+  async #drain(spreadMs: number, deadlineMs: number): Promise<void> {
     this.#closing = true;
     clearInterval(this.#heartbeat);
-    this.options.chat.closeAll(CLOSE.goingAway, 'Server shutting down');
+    const chat = this.options.chat;
+    const sessions = [...this.#connections].flatMap((c) => (c.session ? [c.session] : []));
+    const steps = spreadMs > 0 && sessions.length > 1 ? Math.min(DRAIN_STEPS, sessions.length) : 1;
+    for (let step = 0; step < steps; step++) {
+      if (step > 0) await new Promise((resolve) => setTimeout(resolve, spreadMs / steps));
+      const from = Math.floor((step * sessions.length) / steps);
+      const to = Math.floor(((step + 1) * sessions.length) / steps);
+      for (const session of sessions.slice(from, to)) chat.sendAway(session);
+    }
+    // Any that opened while the drain ran (their upgrades were admitted before it began).
+    for (const connection of this.#connections) if (connection.session) chat.sendAway(connection.session);
     if (this.#connections.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {

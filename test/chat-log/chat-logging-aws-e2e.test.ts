@@ -24,7 +24,10 @@ test('AWS mode: every delivered frame reaches S3, CloudWatch Logs and Firehose o
     const { room } = await roomLoggedToEachKind(client, { bucket: 'e2e-bucket', logGroup: '/e2e/aws', stream: 'e2e-stream' });
     const alice = await RawClient.open(server, (await chatToken(client, room.arn!, 'alice', { capabilities: ALL_CAPABILITIES })).token!);
     const texts: string[] = [];
-    alice.ws.on('message', (d) => texts.push(d.toString()));
+    // What chat logs record: MESSAGE and EVENT frames (not the shutdown's ERROR 401).
+    alice.ws.on('message', (d) => {
+      if ((JSON.parse(d.toString()) as { Type: string }).Type !== 'ERROR') texts.push(d.toString());
+    });
     for (let i = 0; i < 5; i++) {
       alice.send({ Action: 'SEND_MESSAGE', RequestId: `r${i}`, Content: `message ${i}` });
       await alice.byRequest(`r${i}`);

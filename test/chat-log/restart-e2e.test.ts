@@ -18,7 +18,10 @@ const missing = motoMissing();
 async function say(server: TestServer, roomArn: string, userId: string, texts: string[], contents: string[]): Promise<void> {
   const token = (await chatToken(server.client(), roomArn, userId, { capabilities: ['SEND_MESSAGE'] })).token!;
   const client = await RawClient.open(server, token);
-  client.ws.on('message', (d) => texts.push(d.toString()));
+  // What chat logs record: MESSAGE and EVENT frames (not the shutdown's ERROR 401).
+  client.ws.on('message', (d) => {
+    if ((JSON.parse(d.toString()) as { Type: string }).Type !== 'ERROR') texts.push(d.toString());
+  });
   for (const content of contents) {
     client.send({ Action: 'SEND_MESSAGE', RequestId: content, Content: content });
     await client.byRequest(content);

@@ -38,11 +38,14 @@ test('a frame over 16 KiB closes the connection with 1009', async () => {
   assert.equal(await client.waitClosed(), 1009);
 });
 
-test('shutdown closes chat sockets cleanly with 1001', async () => {
+test('shutdown sends every chat client away to reconnect: ERROR 401, then close 1012', async () => {
   const own = await startTestServer();
   const roomArn = await createRoom(own.client());
   const client = await RawClient.open(own, (await chatToken(own.client(), roomArn, 'u')).token!);
   await own.stop();
-  assert.equal(await client.waitClosed(), 1001);
-  assert.equal(client.closeReason, 'Server shutting down');
+  assert.equal(await client.waitClosed(), 1012);
+  assert.equal(client.closeReason, 'Server restarting');
+  const error = client.frames.find((f) => f.Type === 'ERROR');
+  assert.equal(error?.['ErrorCode'], 401, 'the ERROR 401 that makes the official client reconnect');
+  assert.equal(client.frames.indexOf(error!), client.frames.length - 1, 'the last frame before the close');
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { LambdaMessageReviewer } from '../../src/review/lambda-message-reviewer.js';
+import { TurnEnd } from '../../src/lib/turn-end.js';
 import { NEVER_CANCELLED } from '../../src/review/message-reviewer.js';
 import { MAX_ANSWER_BYTES, SIGNATURE_HEADER, WebhookMessageReviewer, type WebhookTarget } from '../../src/review/webhook-message-reviewer.js';
 import { allow, startFakeHandlers, type FakeHandlers } from '../helpers/review-handlers.js';
@@ -26,7 +27,7 @@ function hooksFor(fake: FakeHandlers, secret?: string): Map<string, WebhookTarge
 }
 
 messageReviewerContract('webhook', (fake) => ({
-  reviewer: new WebhookMessageReviewer(hooksFor(fake, 'hook-secret')),
+  reviewer: new WebhookMessageReviewer(hooksFor(fake, 'hook-secret'), new TurnEnd()),
   arnFor: (name) => fake.arn(name),
 }));
 
@@ -82,7 +83,7 @@ describe('webhook message reviewer specifics', () => {
 
   test('signs timestamp + body with HMAC-SHA256 under the configured secret', async () => {
     const pinned = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
-    const reviewer = new WebhookMessageReviewer(hooksFor(fake, 's3cr3t'), () => pinned);
+    const reviewer = new WebhookMessageReviewer(hooksFor(fake, 's3cr3t'), new TurnEnd(), () => pinned);
     const before = fake.calls.length;
     await reviewer.invoke(fake.arn('payload'), SAMPLE_REQUEST, never());
     const call = fake.calls[before]!;
@@ -99,7 +100,7 @@ describe('webhook message reviewer specifics', () => {
   });
 
   test('without a secret, requests go unsigned', async () => {
-    const reviewer = new WebhookMessageReviewer(hooksFor(fake));
+    const reviewer = new WebhookMessageReviewer(hooksFor(fake), new TurnEnd());
     const before = fake.calls.length;
     await reviewer.invoke(fake.arn('payload'), SAMPLE_REQUEST, never());
     assert.equal(fake.calls[before]!.headers[SIGNATURE_HEADER], undefined);
@@ -109,7 +110,7 @@ describe('webhook message reviewer specifics', () => {
     const url = new URL(`${fake.hookUrl('payload')}?tenant=a%20b`);
     url.username = 'hook user';
     url.password = 'p@ss';
-    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('payload'), { url: url.href }]]));
+    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('payload'), { url: url.href }]]), new TurnEnd());
     const before = fake.calls.length;
     await reviewer.invoke(fake.arn('payload'), SAMPLE_REQUEST, never());
     const call = fake.calls[before]!;
@@ -119,18 +120,18 @@ describe('webhook message reviewer specifics', () => {
 
   test('a redirect is a failure, not followed', async () => {
     fake.on('moved', () => ({ kind: 'status', status: 307, body: '' }));
-    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('moved'), { url: fake.hookUrl('moved') }]]));
+    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('moved'), { url: fake.hookUrl('moved') }]]), new TurnEnd());
     await assert.rejects(reviewer.invoke(fake.arn('moved'), SAMPLE_REQUEST, never()));
   });
 
   test('an answer over the size cap is a failure', async () => {
     fake.on('huge', () => ({ kind: 'raw', body: JSON.stringify({ ReviewResult: 'ALLOW', Content: 'x'.repeat(MAX_ANSWER_BYTES) }) }));
-    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('huge'), { url: fake.hookUrl('huge') }]]));
+    const reviewer = new WebhookMessageReviewer(new Map([[fake.arn('huge'), { url: fake.hookUrl('huge') }]]), new TurnEnd());
     await assert.rejects(reviewer.invoke(fake.arn('huge'), SAMPLE_REQUEST, never()), /over/);
   });
 
   test('an ARN without a webhook is refused, not sent anywhere', async () => {
-    const reviewer = new WebhookMessageReviewer(hooksFor(fake));
+    const reviewer = new WebhookMessageReviewer(hooksFor(fake), new TurnEnd());
     const before = fake.calls.length;
     await assert.rejects(reviewer.invoke(fake.arn('unmapped'), SAMPLE_REQUEST, never()), /no webhook/);
     assert.equal(fake.calls.length, before);

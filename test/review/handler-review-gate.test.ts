@@ -7,7 +7,7 @@ import { createServer as createTcpServer, connect as connectTcp, type AddressInf
 import { describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import type { FallbackResult, ReviewHandler } from '../../src/domain/room.js';
-import { answersAwaited } from '../../src/lib/awaited-answers.js';
+import { AwaitedAnswers } from '../../src/lib/awaited-answers.js';
 import { HandlerReviewGate } from '../../src/review/handler-review-gate.js';
 import type { Cancellation, MessageReviewer } from '../../src/review/message-reviewer.js';
 import type { ReviewRequest } from '../../src/review/review-gate.js';
@@ -35,10 +35,12 @@ const ORIGINAL = { kind: 'allow', content: SAMPLE_REQUEST.Content, attributes: S
 function setup(script: Script, options: { timeoutMs?: number; maxInFlightPerHandler?: number } = {}) {
   const registry = new Registry();
   const reviewer = new ScriptedReviewer(script);
+  const answers = new AwaitedAnswers();
   const gate = new HandlerReviewGate({
     reviewer,
     timeoutMs: options.timeoutMs ?? 200,
     metrics: new ReviewMetrics(registry),
+    answers,
     ...(options.maxInFlightPerHandler === undefined ? {} : { maxInFlightPerHandler: options.maxInFlightPerHandler }),
   });
   /** Value of parlor_reviews_total for these labels. */
@@ -52,7 +54,7 @@ function setup(script: Script, options: { timeoutMs?: number; maxInFlightPerHand
     const values = metric!.values as Array<{ value: number; metricName?: string }>;
     return values.filter((x) => x.metricName === 'parlor_review_duration_seconds_count').reduce((n, x) => n + Number(x.value), 0);
   };
-  return { gate, reviewer, count, observed };
+  return { gate, reviewer, count, observed, answersAwaited: answers.answersAwaited };
 }
 
 describe('answers', () => {
@@ -196,7 +198,7 @@ describe('deadline and failures', () => {
 describe('awaited answers (the fan-out yields sooner while any are awaited)', () => {
   test('a review in flight is awaited until its answer is in', async () => {
     let answerNow!: (raw: string) => void;
-    const { gate } = setup(() => new Promise<string>((resolve) => (answerNow = resolve)));
+    const { gate, answersAwaited } = setup(() => new Promise<string>((resolve) => (answerNow = resolve)));
     assert.equal(answersAwaited(), false);
     const decision = gate.review(handler(), 500, SAMPLE_REQUEST);
     await Promise.resolve();
@@ -207,7 +209,7 @@ describe('awaited answers (the fan-out yields sooner while any are awaited)', ()
   });
 
   test('a review past its deadline is no longer awaited, though the call has not settled', async () => {
-    const { gate } = setup(() => new Promise<string>(() => undefined), { timeoutMs: 20 });
+    const { gate, answersAwaited } = setup(() => new Promise<string>(() => undefined), { timeoutMs: 20 });
     const decision = gate.review(handler('DENY'), 500, SAMPLE_REQUEST);
     await Promise.resolve();
     assert.equal(answersAwaited(), true);
@@ -276,6 +278,7 @@ test('failures are logged once a second per handler, with the count of the ones 
     reviewer,
     timeoutMs: 200,
     metrics: new ReviewMetrics(new Registry()),
+    answers: new AwaitedAnswers(),
     logger: { warn: (details: object) => void lines.push(details as Record<string, unknown>) },
   });
   for (let i = 0; i < 5; i++) await gate.review(handler(), 500, SAMPLE_REQUEST);

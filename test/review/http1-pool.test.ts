@@ -12,6 +12,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { TurnEnd } from '../../src/lib/turn-end.js';
 import { MAX_ANSWER_BYTES } from '../../src/review/http1-connection.js';
 import { Http1Pool } from '../../src/review/http1-pool.js';
 import { NEVER_CANCELLED, ReviewCancellation } from '../../src/review/message-reviewer.js';
@@ -66,7 +67,7 @@ describe('Http1Pool', () => {
   let pool: Http1Pool;
   before(async () => {
     srv = await startServer();
-    pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: srv.port });
+    pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: srv.port }, new TurnEnd());
   });
   after(async () => {
     pool.close();
@@ -140,7 +141,7 @@ describe('Http1Pool', () => {
   });
 
   test('after close, requests fail', async () => {
-    const closing = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: srv.port });
+    const closing = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: srv.port }, new TurnEnd());
     closing.close();
     await assert.rejects(closing.request(post('/', ''), never()), /closed/);
   });
@@ -168,7 +169,7 @@ describe('Http1Pool against raw servers', () => {
 
   test('an answer without a length, ended by closing the connection, is read whole', async () => {
     const raw = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"ReviewResult":"ALLOW"}'));
-    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: raw.port });
+    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: raw.port }, new TurnEnd());
     try {
       assert.deepEqual(await pool.request(post('/', ''), never()), { status: 200, text: '{"ReviewResult":"ALLOW"}' });
       assert.equal((await pool.request(post('/', ''), never())).status, 200, 'the next request opens a new connection');
@@ -180,7 +181,7 @@ describe('Http1Pool against raw servers', () => {
 
   test('garbage instead of HTTP fails the request, without a crash', async () => {
     const raw = await rawServer((socket) => socket.write('SMTP ready\r\n\r\n'));
-    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: raw.port });
+    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: raw.port }, new TurnEnd());
     try {
       await assert.rejects(pool.request(post('/', ''), never()), /malformed|closed/);
     } finally {
@@ -193,7 +194,7 @@ describe('Http1Pool against raw servers', () => {
     const raw = await rawServer((socket) =>
       socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'),
     );
-    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: raw.port });
+    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port: raw.port }, new TurnEnd());
     try {
       assert.deepEqual(await pool.request(post('/', ''), never()), { status: 200, text: 'ok' });
     } finally {
@@ -206,7 +207,7 @@ describe('Http1Pool against raw servers', () => {
     const raw = await rawServer(() => undefined);
     const port = raw.port;
     await raw.close();
-    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port });
+    const pool = new Http1Pool({ tls: false, hostname: '127.0.0.1', port }, new TurnEnd());
     try {
       await assert.rejects(pool.request(post('/', ''), never()), /ECONNREFUSED|closed/);
     } finally {
@@ -225,8 +226,8 @@ describe('Http1Pool over TLS', { skip: opensslMissing ? 'SKIPPED: openssl is not
     const key = readFileSync(join(dir, 'key.pem'));
     const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const srv = await startServer((handler) => createTlsServer({ key, cert }, handler));
-    const trusted = new Http1Pool({ tls: true, hostname: 'localhost', port: srv.port, ca: cert });
-    const untrusted = new Http1Pool({ tls: true, hostname: 'localhost', port: srv.port });
+    const trusted = new Http1Pool({ tls: true, hostname: 'localhost', port: srv.port, ca: cert }, new TurnEnd());
+    const untrusted = new Http1Pool({ tls: true, hostname: 'localhost', port: srv.port }, new TurnEnd());
     try {
       const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => trusted.request(post('/', `t${i}`), never())));
       answers.forEach((a, i) => assert.equal(a.text, `echo:t${i}`));

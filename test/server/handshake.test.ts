@@ -12,6 +12,8 @@ import { ChatService } from '../../src/chat/chat-service.js';
 import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
 import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
+import { AwaitedAnswers } from '../../src/lib/awaited-answers.js';
+import { TurnEnd } from '../../src/lib/turn-end.js';
 import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
 import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
@@ -91,7 +93,7 @@ test('a client that resets while its admission is in progress does not use up it
     bans: { getBan: async () => undefined, forgetExpiredBans: async () => 0 },
     presence: new MemoryPresence(),
   });
-  const gateway = new WsGateway({ chat, maxConnections: 10, log: { error: () => {} } });
+  const gateway = new WsGateway({ chat, maxConnections: 10, log: { error: () => {} }, turnEnd: new TurnEnd(), answers: new AwaitedAnswers() });
   const http = createServer();
   http.on('upgrade', gateway.onUpgrade);
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { describe, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { WebSocket } from 'ws';
+import { TurnEnd } from '../../src/lib/turn-end.js';
 import { Outbox, WsConnection } from '../../src/server/ws-connection.js';
 
 /** A connection whose socket records each write as the list of frames in it. */
@@ -43,7 +44,7 @@ async function turnsUntil(done: () => boolean, limit = 10_000): Promise<number> 
 
 describe('Outbox', () => {
   test('frames queued in one turn leave at its end, one write per connection, in order', async () => {
-    const outbox = new Outbox(1 << 20);
+    const outbox = new Outbox(1 << 20, { turnEnd: new TurnEnd(), awaiting: () => false });
     const a = connection(outbox);
     const b = connection(outbox);
     a.conn.send(frame('1'));
@@ -56,7 +57,7 @@ describe('Outbox', () => {
   });
 
   test('a long pass is written in slices, with turns between them', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
+    const outbox = new Outbox(1 << 20, { turnEnd: new TurnEnd(), sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
     const conns = Array.from({ length: 200 }, () => connection(outbox));
     for (const c of conns) c.conn.send(frame('m'));
     await nextTurn();
@@ -68,7 +69,7 @@ describe('Outbox', () => {
   });
 
   test('a frame sent between slices joins the rest of the pass and reaches the written ones after it, in order', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
+    const outbox = new Outbox(1 << 20, { turnEnd: new TurnEnd(), sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
     const conns = Array.from({ length: 200 }, () => connection(outbox));
     for (const c of conns) c.conn.send(frame('a'));
     await nextTurn();
@@ -84,7 +85,7 @@ describe('Outbox', () => {
   });
 
   test('with frames arriving every turn, no connection is left behind and none sees them out of order', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
+    const outbox = new Outbox(1 << 20, { turnEnd: new TurnEnd(), sliceMs: 1, awaiting: () => false, now: steppingClock(2) });
     const conns = Array.from({ length: 1000 }, () => connection(outbox));
     const sent = 300;
     for (let n = 0; n < sent; n++) {
@@ -102,7 +103,7 @@ describe('Outbox', () => {
 
   test('while answers are awaited the slices are shorter', async () => {
     const firstSlice = async (awaiting: boolean): Promise<number> => {
-      const outbox = new Outbox(1 << 20, { sliceMs: 1, awaitingSliceMs: 0.25, awaiting: () => awaiting, now: steppingClock(0.05) });
+      const outbox = new Outbox(1 << 20, { turnEnd: new TurnEnd(), sliceMs: 1, awaitingSliceMs: 0.25, awaiting: () => awaiting, now: steppingClock(0.05) });
       const conns = Array.from({ length: 2000 }, () => connection(outbox));
       for (const c of conns) c.conn.send(frame('m'));
       await nextTurn();
@@ -116,7 +117,7 @@ describe('Outbox', () => {
   });
 
   test('without a clock past the slice the whole pass goes in one turn', async () => {
-    const outbox = new Outbox(1 << 20, { sliceMs: 1, now: () => 0 });
+    const outbox = new Outbox(1 << 20, { turnEnd: new TurnEnd(), awaiting: () => false, sliceMs: 1, now: () => 0 });
     const conns = Array.from({ length: 500 }, () => connection(outbox));
     for (const c of conns) c.conn.send(frame('x'));
     await nextTurn();
