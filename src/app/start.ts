@@ -148,7 +148,7 @@ async function build(
   // Known before the port is bound (Redis connections carry it): with port 0, the process id
   // stands in for the port.
   const nodeId = (config.nodeId ?? `${hostname()}:${config.port === 0 ? `pid${process.pid}` : config.port}`) + (options.nodeIdSuffix ?? '');
-  const backend: Backend = modeOf(config) === 'cluster' ? await openCluster(config, nodeId, opened, logger) : await openEmbedded(config, opened, now);
+  const backend: Backend = modeOf(config) === 'cluster' ? await openCluster(config, nodeId, opened, logger, metrics) : await openEmbedded(config, opened, now);
   const { store, fanOut, rateLimiter, presence } = backend;
   const readiness = opened.add('readiness', new Readiness(backend.probes, metrics), (r) => r.stop());
   // Chat logging: chat records delivered frames; the pipeline observes configuration changes.

@@ -33,6 +33,16 @@ import {
 } from './chat-session.js';
 import { CLOSE } from './connection.js';
 
+/** The rate-limiter slot of one user's messages in a room under `parlor:slow-mode`. */
+export const slowModeKey = (roomArn: string, userId: string): string => `slow-mode:${roomArn}:${userId}`;
+
+/** The room's `parlor:slow-mode` in seconds (0: off); a value that is not 1–3600 counts as off. */
+function slowModeSeconds(room: Room): number {
+  const text = room.tags['parlor:slow-mode'];
+  const n = text !== undefined && /^[0-9]{1,4}$/.test(text) ? Number(text) : 0;
+  return n <= 3600 ? n : 0;
+}
+
 /** The rate-limiter key of a room's shared message budget. */
 export const roomRateKey = (roomArn: string): string => `room-messages:${roomArn}`;
 
@@ -146,6 +156,16 @@ export class ActionPipeline {
 
   async #sendMessage(session: ChatSession, room: Room, action: ClientAction & { type: 'SEND_MESSAGE' }, receivedAt: number): Promise<void> {
     const { fanOut, rateLimiter, review, chatLog } = this.deps;
+    const slowMode = slowModeSeconds(room);
+    if (slowMode > 0) {
+      const slot = await rateLimiter.takeSlot(slowModeKey(room.arn, session.userId), slowMode * 1000);
+      if (!slot.taken) {
+        const wait = Math.ceil(slot.retryAfterMs / 1000);
+        const message = `Slow mode: one message every ${slowMode} seconds; you may send again in ${wait} second${wait === 1 ? '' : 's'}`;
+        this.#error(session, action.requestId, 429, message);
+        return;
+      }
+    }
     if (!(await rateLimiter.take(roomRateKey(room.arn), room.maximumMessageRatePerSecond))) {
       this.#error(session, action.requestId, 429, `Over the room's ${room.maximumMessageRatePerSecond} messages per second`);
       return;
