@@ -2,11 +2,11 @@
 /**
  * CLI entry: read configuration; with PARLOR_WORKERS above 1 become the primary of that many
  * workers (app/workers.ts), else start Parlor here, print where it listens and stop on
- * SIGTERM/SIGINT.
+ * SIGTERM/SIGINT (within SHUTDOWN_BOUND_MS whatever clients hold); re-read TLS files on SIGHUP.
  */
 import { ConfigError, loadConfig } from './app/config.js';
 import { bannerLines } from './app/banner.js';
-import { startParlor } from './app/start.js';
+import { SHUTDOWN_BOUND_MS, startParlor } from './app/start.js';
 import { superviseWorkers, workerCount, workerIndex, type WorkerMessage } from './app/workers.js';
 
 async function main(): Promise<void> {
@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`parlor: ${signal} received, shutting down${worker === undefined ? '' : ` worker ${worker}`}`);
+    console.log(`parlor: ${signal} received, shutting down${worker === undefined ? '' : ` worker ${worker}`} (at most ${SHUTDOWN_BOUND_MS / 1000} s)`);
+    // The bound holds whatever is stuck (a store or chat-log destination that does not answer).
+    setTimeout(() => {
+      console.error(`parlor: shutdown did not finish within ${SHUTDOWN_BOUND_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
     parlor.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -55,6 +60,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (config.tlsCert === undefined) console.log('parlor: SIGHUP received; nothing to reload (no TLS)');
+    else if (parlor.reloadTls()) console.log(`parlor: SIGHUP received, TLS certificate re-read from ${config.tlsCert}`);
+  });
 }
 
 void main();

@@ -3,6 +3,7 @@
  * environment variable and a flag; flags override the environment, which overrides defaults.
  * README.md (Configuration) lists them for users.
  */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 
 export type ChatLogSinkKind = 'local' | 'aws';
@@ -45,6 +46,18 @@ export interface Config {
   readonly nodeId: string | undefined;
   /** Worker processes sharing the port (cluster mode only above 1). */
   readonly workers: Workers;
+  /** PEM certificate chain; with tlsKey the port serves HTTPS and wss:// (re-read on SIGHUP). */
+  readonly tlsCert: string | undefined;
+  /** PEM private key of tlsCert. */
+  readonly tlsKey: string | undefined;
+  /** Origins whose pages may call the control plane (CORS); `['*']` = any; empty = none. */
+  readonly corsOrigins: readonly string[];
+  /** CIDRs of proxies whose X-Forwarded-For names the client's address; empty = none. */
+  readonly trustedProxies: readonly string[];
+  /** Open chat sockets per client address above which upgrades get 503; 0 = no cap. */
+  readonly maxConnectionsPerIp: number;
+  /** Bearer token GET /metrics requires; undefined = open. */
+  readonly metricsToken: string | undefined;
 }
 
 interface FieldSpec {
@@ -71,6 +84,12 @@ const FIELDS: Readonly<Record<keyof Config, FieldSpec>> = {
   clusterName: { env: 'PARLOR_CLUSTER_NAME', flag: 'cluster-name' },
   nodeId: { env: 'PARLOR_NODE_ID', flag: 'node-id' },
   workers: { env: 'PARLOR_WORKERS', flag: 'workers' },
+  tlsCert: { env: 'PARLOR_TLS_CERT', flag: 'tls-cert' },
+  tlsKey: { env: 'PARLOR_TLS_KEY', flag: 'tls-key' },
+  corsOrigins: { env: 'PARLOR_CORS_ORIGINS', flag: 'cors-origins' },
+  trustedProxies: { env: 'PARLOR_TRUSTED_PROXIES', flag: 'trusted-proxies' },
+  maxConnectionsPerIp: { env: 'PARLOR_MAX_CONNECTIONS_PER_IP', flag: 'max-connections-per-ip' },
+  metricsToken: { env: 'PARLOR_METRICS_TOKEN', flag: 'metrics-token' },
 };
 
 export const DEFAULTS: Config = {
@@ -91,6 +110,12 @@ export const DEFAULTS: Config = {
   clusterName: 'parlor',
   nodeId: undefined,
   workers: 1,
+  tlsCert: undefined,
+  tlsKey: undefined,
+  corsOrigins: [],
+  trustedProxies: [],
+  maxConnectionsPerIp: 0,
+  metricsToken: undefined,
 };
 
 export class ConfigError extends Error {}
@@ -100,6 +125,46 @@ function integer(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** `*`, or a comma list of origins as browsers send them (`https://app.example.com:8443`). */
+function parseOrigins(s: string, name: string): readonly string[] {
+  const origins = s.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError(`${name}: "${origin}" is not an origin; write scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com`);
+    }
+  }
+  if (origins.includes('*') && origins.length > 1) throw new ConfigError(`${name}: "*" allows every origin and cannot be combined with others`);
+  return origins;
+}
+
+/** Comma list of CIDRs (a bare address is a /32 or /128). */
+function parseCidrs(s: string, name: string): readonly string[] {
+  const cidrs = s.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  for (const cidr of cidrs) {
+    if (parseCidr(cidr) === undefined) throw new ConfigError(`${name}: "${cidr}" is not a CIDR such as 10.0.0.0/8, 192.168.1.7 or fd00::/8`);
+  }
+  return cidrs;
+}
+
+/** `address/prefix` split and checked; undefined when malformed. */
+export function parseCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefixText, extra] = cidr.split('/');
+  if (extra !== undefined) return undefined;
+  const family = isIP(address) === 4 ? 'ipv4' : isIP(address) === 6 ? 'ipv6' : undefined;
+  if (family === undefined) return undefined;
+  const max = family === 'ipv4' ? 32 : 128;
+  if (prefixText === undefined) return { address, prefix: max, family };
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) return undefined;
+  return { address, prefix: Number(prefixText), family };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -167,7 +232,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       return s;
     }),
     workers: pick('workers', (s, n) => (s === 'auto' ? 'auto' : integer(n, s, 1, 256))),
+    tlsCert: pick('tlsCert', str),
+    tlsKey: pick('tlsKey', str),
+    corsOrigins: pick('corsOrigins', parseOrigins),
+    trustedProxies: pick('trustedProxies', parseCidrs),
+    maxConnectionsPerIp: pick('maxConnectionsPerIp', (s, n) => integer(n, s, 0, 10_000_000)),
+    metricsToken: pick('metricsToken', str),
   };
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    const [given, missing] = config.tlsCert === undefined ? ['PARLOR_TLS_KEY', 'PARLOR_TLS_CERT / --tls-cert'] : ['PARLOR_TLS_CERT', 'PARLOR_TLS_KEY / --tls-key'];
+    throw new ConfigError(`${given} is set but ${missing} is not: TLS needs both the certificate chain and its private key (or neither for plain HTTP)`);
+  }
   checkMode(config);
   return config;
 }

@@ -9,6 +9,7 @@
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import type { Server as TlsServer } from 'node:tls';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -21,34 +22,55 @@ import { AwaitedAnswers } from '../lib/awaited-answers.js';
 import { TurnEnd } from '../lib/turn-end.js';
 import { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import type { ReviewGate } from '../review/review-gate.js';
-import { createHttpServer } from '../server/http-server.js';
+import { BEARER_REQUIRED, bearerMatches } from '../server/bearer.js';
+import { clientAddressResolver } from '../server/client-address.js';
+import { createCors } from '../server/cors.js';
+import { createHttpServer, HttpStats, stopHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
 import { registerPresenceMetrics } from '../server/presence-metrics.js';
-import { registerChatMetrics } from '../server/ws-metrics.js';
+import { registerChatMetrics, registerHttpMetrics } from '../server/ws-metrics.js';
 import { createAuthenticator } from './authentication.js';
 import type { Backend } from './backend.js';
 import { openChatLogging } from './chat-logging.js';
 import { openCluster } from './cluster.js';
+import { prepareDataDir } from './data-dir.js';
 import { ConfigError, isLoopback, modeOf, type Config, type Mode } from './config.js';
 import { openEmbedded } from './embedded.js';
 import { Opened } from './opened.js';
 import { Readiness } from './readiness.js';
 import { buildReview } from './review.js';
+import { readTlsFiles } from './tls-files.js';
+
+/**
+ * Shutdown, bounded (docs/deployment.md): /readyz 503 and the chat drain first; HTTP requests
+ * in progress get HTTP_SHUTDOWN_GRACE_MS to be answered, then every HTTP socket left is cut;
+ * then chat logs are flushed and the store closed. main.ts ends the process at
+ * SHUTDOWN_BOUND_MS whatever is still pending.
+ */
+export const HTTP_SHUTDOWN_GRACE_MS = 3000;
+export const SHUTDOWN_BOUND_MS = 10_000;
+/** The HTTP (non-chat) socket cap is PARLOR_MAX_CONNECTIONS, but never below this. */
+export const MIN_HTTP_SOCKET_CAP = 1024;
 
 export interface RunningParlor {
   readonly config: Config;
   readonly mode: Mode;
   /** This node's name (PARLOR_NODE_ID, or host name + ":" + port). */
   readonly nodeId: string;
-  /** `http://host:port` of the control plane. */
+  /** `http(s)://host:port` of the control plane. */
   readonly endpoint: string;
-  /** `ws://host:port` for the chat client's `regionOrUrl`. */
+  /** `ws(s)://host:port` for the chat client's `regionOrUrl`. */
   readonly chatUrl: string;
   readonly port: number;
   readonly authMode: Authenticator['mode'];
   /** What this node uses (data directory, or database and Redis with passwords masked), one line each. */
   readonly banner: readonly string[];
+  /**
+   * Re-reads the TLS certificate and key files (SIGHUP); new connections get the new pair.
+   * Returns false (and logs why) when they cannot be used, keeping the old pair.
+   */
+  reloadTls(): boolean;
   /**
    * Shuts down: /readyz answers 503 at once, chat clients are sent away to reconnect (spread
    * over a few seconds in cluster mode), then the server stops, chat logs are flushed and the
@@ -79,6 +101,9 @@ export interface StartOptions {
   readonly nodeIdSuffix?: string;
   /** How long a departure waits for a return before `parlor:user-left` (ms); see PRESENCE_GRACE_MS. */
   readonly presenceGraceMs?: number;
+  /** HTTP slow-client bounds in ms (defaults in http-server.ts). */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
 }
 
 export async function startParlor(
@@ -86,6 +111,8 @@ export async function startParlor(
   logger: Logger = pino({ level: config.logLevel }),
   options: StartOptions = {},
 ): Promise<RunningParlor> {
+  if (modeOf(config) === 'embedded') prepareDataDir(config.dataDir);
+  const tls = readTlsFiles(config);
   const authenticator: Authenticator = createAuthenticator(config);
   if (authenticator.mode === 'open' && !isLoopback(config.host) && !config.insecureOpen) {
     throw new ConfigError(
@@ -95,14 +122,21 @@ export async function startParlor(
   }
   const opened = new Opened();
   try {
-    return await build(config, logger, options, authenticator, opened);
+    return await build(config, logger, options, authenticator, opened, tls);
   } catch (err) {
     await opened.closeAll(logger);
     throw err;
   }
 }
 
-async function build(config: Config, logger: Logger, options: StartOptions, authenticator: Authenticator, opened: Opened): Promise<RunningParlor> {
+async function build(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  authenticator: Authenticator,
+  opened: Opened,
+  tls: ReturnType<typeof readTlsFiles>,
+): Promise<RunningParlor> {
   // One registry for the process; parts that count things register their metrics on it.
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -139,9 +173,12 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
   });
   chat.start(options.sessionTickMs);
   opened.add('chat', chat, (c) => c.stop());
+  const clientAddress = clientAddressResolver(config.trustedProxies);
   const gateway = new WsGateway({
     chat,
     maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    clientAddress,
     log: logger,
     ...loop,
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
@@ -151,6 +188,9 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
   opened.add('chat gateway', gateway, (g) => g.close(drainSpreadMs));
   registerChatMetrics(metrics, gateway);
   registerPresenceMetrics(metrics, presence, chat.presenceEvents);
+  const httpStats = new HttpStats();
+  registerHttpMetrics(metrics, httpStats);
+  const metricsToken = config.metricsToken;
   const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
@@ -166,24 +206,36 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
         const { status, body } = await readiness.answer();
         return { status, contentType: 'application/json', body: JSON.stringify(body) };
       },
-      '/metrics': async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      '/metrics': async (req) =>
+        metricsToken !== undefined && !bearerMatches(req, metricsToken) ? BEARER_REQUIRED : { contentType: metrics.contentType, body: await metrics.metrics() },
     },
+    ...(tls ? { tls } : {}),
+    cors: createCors(config.corsOrigins),
+    clientAddress,
+    // Sockets that are not chat are capped by the same number (at least MIN_HTTP_SOCKET_CAP), counted apart from chat sockets.
+    maxHttpSockets: Math.max(MIN_HTTP_SOCKET_CAP, config.maxConnections),
+    stats: httpStats,
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
-  // Stops accepting at once; resolves when the last HTTP connection is gone.
+  // Stops accepting at once; requests in progress get the grace, then every HTTP socket left is cut.
   let httpStopped: Promise<void> | undefined;
-  const stopHttp = (): Promise<void> => {
-    httpStopped ??= new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    return httpStopped;
-  };
+  const stopHttp = (): Promise<void> => (httpStopped ??= stopHttpServer(server, HTTP_SHUTDOWN_GRACE_MS));
   opened.add('http server', server, stopHttp);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException): void => {
+      if (err.code === 'EADDRINUSE') reject(new ConfigError(`PARLOR_PORT / --port: port ${config.port} on ${config.host} is already in use (EADDRINUSE); stop what uses it, or choose another port (0 picks a free one)`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`PARLOR_HOST / --host: ${config.host} is not an address of this machine; use one of its addresses, 127.0.0.1 or 0.0.0.0`));
+      else if (err.code === 'EACCES') reject(new ConfigError(`PARLOR_PORT / --port: this user may not bind port ${config.port} (ports below 1024 need privileges); choose a port above 1023`));
+      else reject(err);
+    };
+    server.once('error', failed);
     server.listen(config.port, config.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
+  const secure = tls !== undefined;
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   readiness.serving(nodeId);
@@ -193,11 +245,22 @@ async function build(config: Config, logger: Logger, options: StartOptions, auth
     config,
     mode: backend.mode,
     nodeId,
-    endpoint: `http://${hostForUrl}:${port}`,
-    chatUrl: `ws://${hostForUrl}:${port}`,
+    endpoint: `${secure ? 'https' : 'http'}://${hostForUrl}:${port}`,
+    chatUrl: `${secure ? 'wss' : 'ws'}://${hostForUrl}:${port}`,
     port,
     authMode: authenticator.mode,
     banner: backend.banner,
+    reloadTls() {
+      if (!secure) return false;
+      try {
+        (server as unknown as TlsServer).setSecureContext(readTlsFiles(config)!);
+        logger.info({ cert: config.tlsCert }, 'TLS certificate reloaded');
+        return true;
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'TLS certificate not reloaded; still serving the previous one');
+        return false;
+      }
+    },
     close() {
       closing ??= (async () => {
         // Not ready first, so load balancers send new connections elsewhere; then the chat

@@ -1,7 +1,8 @@
 /**
  * The path of a client action on the node that accepted it. On arrival (synchronously):
- * parse → capability (403) → validation against the room's current limits (400/413) →
- * per-connection rate (429). Accepted actions of one connection then run one at a time, in
+ * per-connection budget (every frame, valid or not, spends one token; over it → 429, itself
+ * rate-bounded, and a connection that keeps going is closed 1008) → parse → capability (403)
+ * → validation against the room's current limits (400/413). Accepted actions of one connection then run one at a time, in
  * arrival order: room rate (429) → review → publish through the fan-out → chat log. A slow
  * review holds back only its own connection.
  */
@@ -20,7 +21,17 @@ import {
 import { codePointLength } from '../protocol/validate.js';
 import { takeToken } from '../rate-limit/token-bucket.js';
 import type { ChatDeps } from './chat-deps.js';
-import { CONNECTION_RATE_PER_SECOND, MAX_PENDING_ACTIONS, type ChatSession, type PendingAction } from './chat-session.js';
+import { endSession } from './room-hub.js';
+import {
+  CONNECTION_RATE_PER_SECOND,
+  MAX_PENDING_ACTIONS,
+  OVER_BUDGET_CLOSE_MS,
+  OVER_BUDGET_MAX_FRAMES,
+  OVER_BUDGET_STREAK_GAP_MS,
+  type ChatSession,
+  type PendingAction,
+} from './chat-session.js';
+import { CLOSE } from './connection.js';
 
 /** The rate-limiter slot of one user's messages in a room under `parlor:slow-mode`. */
 export const slowModeKey = (roomArn: string, userId: string): string => `slow-mode:${roomArn}:${userId}`;
@@ -36,12 +47,19 @@ function slowModeSeconds(room: Room): number {
 export const roomRateKey = (roomArn: string): string => `room-messages:${roomArn}`;
 
 export class ActionPipeline {
+  /** Connections closed 1008 for flooding (since start). */
+  policyCloses = 0;
+
   constructor(private readonly deps: ChatDeps) {}
 
   /** Handles one text frame from `session`'s client. Never throws. */
   receive(session: ChatSession, text: string): void {
     if (session.closed) return;
     const receivedAt = this.deps.now();
+    if (!takeToken(session, CONNECTION_RATE_PER_SECOND, receivedAt)) {
+      this.#overBudget(session, text, receivedAt);
+      return;
+    }
     let action: ClientAction;
     try {
       action = parseAction(text);
@@ -67,12 +85,38 @@ export class ActionPipeline {
         throw new FrameError(400, `Content exceeds the room's maximum message length of ${max} characters`, action.requestId);
       }
     }
-    if (!takeToken(session, CONNECTION_RATE_PER_SECOND, now)) {
-      throw new FrameError(429, `Over ${CONNECTION_RATE_PER_SECOND} requests per second on this connection`, action.requestId);
-    }
     if ((session.pending?.length ?? 0) >= MAX_PENDING_ACTIONS) {
       throw new FrameError(429, 'Too many requests waiting on this connection', action.requestId);
     }
+  }
+
+  /**
+   * A frame past the connection's budget: not handled. Answered 429 while the refusal budget
+   * lasts (so the answers never outnumber the budget), and the connection is closed 1008 once
+   * such frames have kept coming for OVER_BUDGET_CLOSE_MS, or sooner when a streak reaches
+   * OVER_BUDGET_MAX_FRAMES (a flood).
+   */
+  #overBudget(session: ChatSession, text: string, now: number): void {
+    if (session.overSince === undefined || now - session.overLast > OVER_BUDGET_STREAK_GAP_MS) {
+      session.overSince = now;
+      session.overCount = 0;
+    }
+    session.overLast = now;
+    session.overCount++;
+    if (now - session.overSince >= OVER_BUDGET_CLOSE_MS || session.overCount >= OVER_BUDGET_MAX_FRAMES) {
+      this.policyCloses++;
+      endSession(session, CLOSE.policyViolation, 'Over the request rate for too long');
+      return;
+    }
+    if (!takeToken(session.refusals, CONNECTION_RATE_PER_SECOND, now)) return;
+    // Parsed only to name the request in the answer; at most the refusal budget's rate.
+    let requestId = '';
+    try {
+      requestId = parseAction(text).requestId;
+    } catch (err) {
+      if (err instanceof FrameError) requestId = err.requestId;
+    }
+    this.#error(session, requestId, 429, `Over ${CONNECTION_RATE_PER_SECOND} requests per second on this connection`);
   }
 
   async #drain(session: ChatSession): Promise<void> {

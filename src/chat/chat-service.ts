@@ -25,7 +25,9 @@ export type Admission =
   /** Admitted: the room is joined and held for this connection until `open` or `release`. */
   | { readonly kind: 'ok'; readonly claims: ChatTokenClaims; readonly room: Room; readonly reservation: Reservation }
   /** Refuse the upgrade with this HTTP status. */
-  | { readonly kind: 'refused'; readonly status: 401 | 403 | 404; readonly message: string };
+  | { readonly kind: 'refused'; readonly status: 401 | 403 | 404; readonly message: string }
+  /** The caller no longer wanted it (its client went away) before the token was redeemed. */
+  | { readonly kind: 'abandoned' };
 
 export interface ChatServiceOptions extends ChatDeps {
   readonly tokens: ChatTokenCodec;
@@ -73,9 +75,10 @@ export class ChatService implements ChatPlane {
    * Checks a token offered at connect time: signed by us, not expired, room still there, user
    * not banned from it, not used before. Joins the room on the fan-out (resolving once that is
    * live, so the session misses nothing), then redeems the token (single use) only when
-   * everything else passed. An admitted connection must end with `open` or `release`.
+   * everything else passed and `stillWanted` (asked just before redeeming) says the connection
+   * is still there to use it. An admitted connection must end with `open` or `release`.
    */
-  async admit(token: string): Promise<Admission> {
+  async admit(token: string, stillWanted: () => boolean = () => true): Promise<Admission> {
     const claims = this.options.tokens.decode(token);
     if (!claims) return { kind: 'refused', status: 401, message: 'Invalid chat token' };
     const now = this.options.now();
@@ -85,6 +88,10 @@ export class ChatService implements ChatPlane {
     if (await this.options.bans.getBan(room.arn, claims.userId, now)) return { kind: 'refused', status: 403, message: 'The user is banned from this room' };
     const reservation = await this.hub.reserve(room);
     try {
+      if (!stillWanted()) {
+        this.hub.release(reservation);
+        return { kind: 'abandoned' };
+      }
       if (!(await this.options.usedTokens.redeemChatToken(claims.tokenId, claims.tokenExpiresAt))) {
         this.hub.release(reservation);
         return { kind: 'refused', status: 401, message: 'The chat token was already used' };
@@ -133,6 +140,11 @@ export class ChatService implements ChatPlane {
     if (session.closed) return;
     session.connection.send(this.options.encode(errorFrame(newId(), '', 404, 'The room was deleted')));
     endSession(session, CLOSE.roomDeleted, 'Room deleted');
+  }
+
+  /** Connections closed 1008 for sending over their budget too long (since start). */
+  get policyCloses(): number {
+    return this.#pipeline.policyCloses;
   }
 
   /** One text frame from the session's client. */

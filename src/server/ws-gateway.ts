@@ -1,14 +1,18 @@
 /**
  * The chat WebSocket endpoint, on the HTTP server's port (its `onUpgrade` hook). Before
- * accepting an upgrade it checks the connection limit (503) and the token carried as the
- * `Sec-WebSocket-Protocol` (401 bad/used/expired, 404 room gone); accepted upgrades echo the
- * token as the sub-protocol. Also: maximum frame size, one shared heartbeat sweep that reaps
+ * accepting an upgrade it checks, in this order: the handshake itself (400/405, as `ws` would),
+ * the connection limits (503: the node's, then the client address's) and the token carried as
+ * the `Sec-WebSocket-Protocol` (401 bad/used/expired, 404 room gone). The token is redeemed
+ * last, and only while the client is still connected, so no refused or abandoned upgrade uses
+ * it up. Accepted upgrades echo the token as the sub-protocol. Also: maximum frame size, one shared heartbeat sweep that reaps
  * dead sockets, and a graceful close of every socket at shutdown.
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChatService } from '../chat/chat-service.js';
+import { plainAddress, type ClientAddress } from './client-address.js';
+import { handshakeProblem } from './handshake.js';
 import type { AwaitedAnswers } from '../lib/awaited-answers.js';
 import type { TurnEnd } from '../lib/turn-end.js';
 import { Outbox, WsConnection } from './ws-connection.js';
@@ -24,6 +28,10 @@ export interface WsGatewayOptions {
   /** Ping interval; a socket that did not answer the previous ping is terminated. */
   readonly heartbeatMs?: number;
   readonly log: { error(details: object, message: string): void };
+  /** Open plus in-handshake connections per client address above which upgrades get 503; 0 = no cap. */
+  readonly maxConnectionsPerIp?: number;
+  /** The client's address (trusted proxies applied); default: the socket's peer. */
+  readonly clientAddress?: ClientAddress;
   /** The node's end-of-turn batching (frames are written in its `fan-out` stage). */
   readonly turnEnd: TurnEnd;
   /** The node's awaited answers (write passes yield sooner while any are awaited). */
@@ -41,14 +49,15 @@ const HEARTBEAT_PHASES = 10;
 /** A drain spread over time sends clients away in this many equal steps. */
 const DRAIN_STEPS = 20;
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const body = JSON.stringify({ message });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
@@ -61,11 +70,7 @@ function offeredToken(req: IncomingMessage): string | undefined {
   return first === '' ? undefined : first;
 }
 
-/** The client's address as AWS shows it: IPv4 dotted, not IPv4-mapped IPv6. */
-function clientIp(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
+const peerAddress: ClientAddress = (req) => plainAddress(req.socket.remoteAddress ?? '');
 
 export class WsGateway {
   readonly #wss: WebSocketServer;
@@ -74,6 +79,10 @@ export class WsGateway {
   readonly #outbox: Outbox;
   readonly #heartbeat: NodeJS.Timeout;
   #handshakes = 0;
+  /** Open plus in-handshake connections per client address (only with a per-address cap). */
+  readonly #perIp = new Map<string, number>();
+  /** Upgrades refused 503 by the per-address cap (since start). */
+  refusedPerIp = 0;
   #phase = 0;
   #opened = 0;
   #closing = false;
@@ -98,6 +107,10 @@ export class WsGateway {
     return this.#connections.size;
   }
 
+  get policyCloses(): number {
+    return this.options.chat.policyCloses;
+  }
+
   get droppedSlowReaders(): number {
     return this.#outbox.dropped;
   }
@@ -112,37 +125,63 @@ export class WsGateway {
   };
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const problem = handshakeProblem(req);
+    if (problem) return refuse(socket, problem.status, problem.message, problem.headers);
     if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
     if (this.#connections.size + this.#handshakes >= this.options.maxConnections) {
       return refuse(socket, 503, 'Too many chat connections on this server');
     }
+    const ip = (this.options.clientAddress ?? peerAddress)(req);
+    const perIpCap = this.options.maxConnectionsPerIp ?? 0;
+    if (perIpCap > 0 && (this.#perIp.get(ip) ?? 0) >= perIpCap) {
+      this.refusedPerIp++;
+      return refuse(socket, 503, 'Too many chat connections from this address');
+    }
     const token = offeredToken(req);
     if (token === undefined) return refuse(socket, 401, 'A chat token is required as the WebSocket sub-protocol');
     this.#handshakes++;
+    this.#countIp(ip, 1);
     let admission;
+    let opened = false;
     try {
-      admission = await this.options.chat.admit(token);
+      admission = await this.options.chat.admit(token, () => !this.#closing && socket.readable && socket.writable);
+      if (admission.kind === 'abandoned') {
+        socket.destroy();
+        return;
+      }
+      if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
+      const accepted = admission;
+      if (this.#closing) {
+        this.options.chat.release(accepted);
+        return refuse(socket, 503, 'The server is shutting down');
+      }
+      opened = true;
+      // The admission holds its room until a session opens; a socket that goes first lets go.
+      const chat = this.options.chat;
+      socket.once('close', () => chat.release(accepted));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        const connection = new WsConnection(ws, socket, ip, this.#outbox, this.#opened++ % HEARTBEAT_PHASES);
+        this.#connections.add(connection);
+        this.#byWs.set(ws, connection);
+        connection.session = this.options.chat.open(accepted, connection);
+        ws.on('message', this.#onMessage);
+        ws.on('pong', this.#onPong);
+        ws.on('close', this.#onClose);
+        ws.on('error', ignore);
+      });
     } finally {
       this.#handshakes--;
+      // An opened connection keeps its count until its socket closes (also when ws gave up on it).
+      if (opened && !socket.closed) socket.once('close', () => this.#countIp(ip, -1));
+      else this.#countIp(ip, -1);
     }
-    if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
-    if (this.#closing) {
-      this.options.chat.release(admission);
-      return refuse(socket, 503, 'The server is shutting down');
-    }
-    // The admission holds its room until a session opens; a socket that goes first lets go.
-    const chat = this.options.chat;
-    socket.once('close', () => chat.release(admission));
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, socket, clientIp(req), this.#outbox, this.#opened++ % HEARTBEAT_PHASES);
-      this.#connections.add(connection);
-      this.#byWs.set(ws, connection);
-      connection.session = this.options.chat.open(admission, connection);
-      ws.on('message', this.#onMessage);
-      ws.on('pong', this.#onPong);
-      ws.on('close', this.#onClose);
-      ws.on('error', ignore);
-    });
+  }
+
+  #countIp(ip: string, delta: 1 | -1): void {
+    if ((this.options.maxConnectionsPerIp ?? 0) === 0) return;
+    const n = (this.#perIp.get(ip) ?? 0) + delta;
+    if (n <= 0) this.#perIp.delete(ip);
+    else this.#perIp.set(ip, n);
   }
 
   // Shared listeners (no closure per connection); `this` is the WebSocket.

@@ -11,6 +11,7 @@ import { ChatTokenCodec } from '../../src/protocol/chat-token-codec.js';
 import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SAMPLE_ROOM } from '../helpers/room-fixture.js';
 
 class FakeConnection implements ChatConnection {
   readonly ip = '192.0.2.1';
@@ -24,20 +25,7 @@ class FakeConnection implements ChatConnection {
   }
 }
 
-const ROOM: Room = {
-  arn: 'arn:aws:ivschat:us-east-1:123456789012:room/AbCdEf123456',
-  id: 'AbCdEf123456',
-  accountId: '123456789012',
-  region: 'us-east-1',
-  name: '',
-  createTime: 1,
-  updateTime: 1,
-  maximumMessageRatePerSecond: 10,
-  maximumMessageLength: 500,
-  messageReviewHandler: undefined,
-  tags: {},
-  loggingConfigurationIdentifiers: [],
-};
+const ROOM: Room = SAMPLE_ROOM;
 
 /** An in-memory SQLite store whose used-token calls are recorded. */
 function recordingLedger() {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 90_000;
 
 export interface CliProcess {
   readonly child: ChildProcess;
@@ -21,7 +21,7 @@ export interface CliProcess {
 
 /** The control-plane endpoint printed at start, or undefined while not printed yet. */
 export function endpointIn(stdout: string): string | undefined {
-  return /control plane:\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+  return /control plane:\s+(https?:\/\/\S+)/.exec(stdout)?.[1];
 }
 
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
