@@ -7,6 +7,7 @@
 import { CreateRoomCommand, DeleteMessageCommand, TagResourceCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ParlorClient } from '../../src/client/index.js';
 import { ALL_CAPABILITIES, chatToken, connected, DeleteMessageRequest, officialClient, RawClient, SendMessageRequest, waitFor, type Frame } from '../helpers/chat.js';
 import { serverPerFile } from '../helpers/server.js';
@@ -173,7 +174,11 @@ test('50 clients connecting while 10 others send: each sees a gapless, duplicate
   const PER_SENDER = 15;
   const sending = Promise.all(
     senders.map(async (s, i) => {
-      for (let n = 0; n < PER_SENDER; n++) await say(s, `s${i}-${n}`);
+      // Paced under the per-connection limit of 10 requests/s, which a fast machine would reach.
+      for (let n = 0; n < PER_SENDER; n++) {
+        await say(s, `s${i}-${n}`);
+        await delay(120);
+      }
     }),
   );
   const joiners: RawClient[] = [];
