@@ -97,6 +97,11 @@ export class RoomHub {
     this.fanOut.leave(roomArn).catch((err: unknown) => this.log.error({ err, room: roomArn }, 'could not leave a room on the fan-out'));
   }
 
+  /** Rooms with a connection (open or being admitted) on this node. */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
   /** Every local session (for shutdown and sweeps). */
   *sessions(): IterableIterator<ChatSession> {
     for (const local of this.#rooms.values()) yield* local.sessions;
