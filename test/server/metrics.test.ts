@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
+import { ParlorClient } from '../../src/client/index.js';
 import { chatToken, ChatRoom, connected, RawClient, SendMessageRequest, upgradeStatus, waitFor, type Frame } from '../helpers/chat.js';
 import { assertDocumented, delta, scrape } from '../helpers/metrics.js';
 import { allow, deny, type Behaviour } from '../helpers/review-handlers.js';
@@ -34,6 +35,7 @@ after(() => rig.stop());
 
 const endpoint = (): string => rig.server.parlor.endpoint;
 const control = () => rig.server.client();
+const parlor = () => new ParlorClient({ endpoint: endpoint(), region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
 
 async function createRoom(input: { maximumMessageLength?: number; maximumMessageRatePerSecond?: number; tags?: Record<string, string> } = {}): Promise<string> {
   return (await control().send(new CreateRoomCommand({ name: 'metrics', ...input }))).arn!;
@@ -149,7 +151,7 @@ function malformedUpgrade(port: number): Promise<number> {
   });
 }
 
-test('connections: opened, open, rooms, and refused by reason (handshake, auth, room_not_found)', async () => {
+test('connections: opened, open, rooms, and refused by reason (handshake, auth, room_not_found, banned)', async () => {
   const roomA = await createRoom();
   const roomB = await createRoom();
   const gone = await createRoom();
@@ -167,7 +169,10 @@ test('connections: opened, open, rooms, and refused by reason (handshake, auth, 
   const goneToken = await chatToken(control(), gone, 'late');
   await control().send(new DeleteRoomCommand({ identifier: gone }));
   assert.equal(await upgradeStatus(rig.server, goneToken.token!), 404);
-  // A used token is refused like a bad one (auth); `banned` waits for BanUser (not in this build's API).
+  const bannedToken = await chatToken(control(), roomA, 'troll');
+  await parlor().banUser({ roomIdentifier: roomA, userId: 'troll' });
+  assert.equal(await upgradeStatus(rig.server, bannedToken.token!), 403);
+  // A used token is refused like a bad one (auth).
   const usedOnce = await chatToken(control(), roomA, 'twice');
   const first = await RawClient.open(rig.server, usedOnce.token!);
   assert.equal(await upgradeStatus(rig.server, usedOnce.token!), 401);
@@ -180,10 +185,10 @@ test('connections: opened, open, rooms, and refused by reason (handshake, auth, 
   const refused = (reason: string) => end.value('parlor_chat_connections_refused_total', { reason }) - before.value('parlor_chat_connections_refused_total', { reason });
   assert.deepEqual(
     { handshake: refused('handshake'), auth: refused('auth'), room_not_found: refused('room_not_found'), banned: refused('banned'), per_ip: refused('per_ip') },
-    { handshake: 1, auth: 2, room_not_found: 1, banned: 0, per_ip: 0 },
+    { handshake: 1, auth: 2, room_not_found: 1, banned: 1, per_ip: 0 },
   );
   assert.equal(end.value('parlor_chat_rooms'), before.value('parlor_chat_rooms'));
-  for (const reason of ['banned', 'shutting_down', 'max_connections', 'abandoned', 'error']) assert.ok(end.has('parlor_chat_connections_refused_total', { reason }), `${reason} is exported at 0 too`);
+  for (const reason of ['shutting_down', 'max_connections', 'abandoned', 'error']) assert.ok(end.has('parlor_chat_connections_refused_total', { reason }), `${reason} is exported at 0 too`);
 });
 
 test('connections: refused by the per-address and the node caps', async () => {
