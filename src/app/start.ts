@@ -17,7 +17,6 @@ import { ChatService } from '../chat/chat-service.js';
 import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
-import { observeAll } from '../domain/change-observer.js';
 import { HistoryWriter } from '../history/history-writer.js';
 import { AwaitedAnswers } from '../lib/awaited-answers.js';
 import { TurnEnd } from '../lib/turn-end.js';
@@ -174,6 +173,9 @@ async function build(
     bans: store,
     presence,
     ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
+    // Told of changes made on any node (they arrive as change envelopes), so its cache of
+    // logging configurations never waits for its TTL.
+    ...(pipeline ? { observers: pipeline } : {}),
   });
   chat.start(options.sessionTickMs);
   opened.add('chat', chat, (c) => c.stop());
@@ -195,7 +197,7 @@ async function build(
   const httpStats = new HttpStats();
   registerHttpMetrics(metrics, httpStats);
   const metricsToken = config.metricsToken;
-  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat, history };
+  const deps: ControlPlaneDeps = { store, now, changes: chat.changes, chat, history };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({

@@ -12,10 +12,20 @@ import { errorOf } from './errors.js';
 
 export * from './errors.js';
 export type {
+  BanSummary,
+  BanUserRequest,
+  BanUserResponse,
   KeptMessage,
   KeptMessageSender,
+  ListBansRequest,
+  ListBansResponse,
   ListMessagesRequest,
   ListMessagesResponse,
+  ListRoomUsersRequest,
+  ListRoomUsersResponse,
+  RoomUser,
+  UnbanUserRequest,
+  UnbanUserResponse,
 } from '../protocol/generated/model.js';
 
 export interface ParlorClientConfig {
@@ -48,8 +58,29 @@ export class ParlorClient implements ParlorOperations {
     this.#fetch = config.fetch ?? ((input, init) => fetch(input, init));
   }
 
+  /** A room's kept messages (`parlor:history`), newest first. */
   listMessages(input: Input<'ListMessages'>): Promise<Output<'ListMessages'>> {
     return this.send('ListMessages', input);
+  }
+
+  /** The users connected to a room now (every node), by userId, with the room's totals. */
+  listRoomUsers(input: Input<'ListRoomUsers'>): Promise<Output<'ListRoomUsers'>> {
+    return this.send('ListRoomUsers', input);
+  }
+
+  /** Bans a user from a room (optionally for `durationSeconds`) and ends its connections there. */
+  banUser(input: Input<'BanUser'>): Promise<Output<'BanUser'>> {
+    return this.send('BanUser', input);
+  }
+
+  /** Lifts a user's ban in a room; resolves also when there was none. */
+  unbanUser(input: Input<'UnbanUser'>): Promise<Output<'UnbanUser'>> {
+    return this.send('UnbanUser', input);
+  }
+
+  /** The bans in force in a room, by userId. */
+  listBans(input: Input<'ListBans'>): Promise<Output<'ListBans'>> {
+    return this.send('ListBans', input);
   }
 
   /**

@@ -15,9 +15,12 @@ import {
   updateLoggingConfiguration,
 } from './logging-configurations.js';
 import { listMessages } from './messages.js';
+import { banUser, listBans, unbanUser } from './moderation.js';
+import { listRoomUsers } from './room-users.js';
 import { pageTokenProblems, seqTokenProblems } from './pagination.js';
 import { deleteMessage, disconnectUser, sendEvent, sendEventProblems } from './room-actions.js';
 import { createRoom, deleteRoom, getRoom, listRooms, updateRoom } from './rooms.js';
+import { userTokenProblems } from './user-pages.js';
 import { listTagsForResource, roomTagProblems, tagResource, untagResource } from './tags.js';
 import { parlorTagProblems } from '../domain/parlor-settings.js';
 
@@ -40,7 +43,16 @@ export type OperationHandlers = { readonly [K in OperationName]: OperationHandle
 const ANY = ['*'] as const;
 
 /** The chat operations (AWS and extension); their resource is the room. */
-type ChatOperation = 'CreateChatToken' | 'SendEvent' | 'DeleteMessage' | 'DisconnectUser' | 'ListMessages';
+type ChatOperation =
+  | 'CreateChatToken'
+  | 'SendEvent'
+  | 'DeleteMessage'
+  | 'DisconnectUser'
+  | 'ListMessages'
+  | 'ListRoomUsers'
+  | 'BanUser'
+  | 'UnbanUser'
+  | 'ListBans';
 
 export const CONTROL_PLANE_HANDLERS: Omit<OperationHandlers, ChatOperation> = {
   CreateRoom: { run: createRoom, resources: (i) => ['*', ...(i.loggingConfigurationIdentifiers ?? [])], check: (i) => parlorTagProblems(i['tags']) },
@@ -64,4 +76,8 @@ export const CHAT_HANDLERS: Pick<OperationHandlers, ChatOperation> = {
   DeleteMessage: { run: deleteMessage, resources: (i) => [i.roomIdentifier] },
   DisconnectUser: { run: disconnectUser, resources: (i) => [i.roomIdentifier] },
   ListMessages: { run: listMessages, resources: (i) => [i.roomIdentifier], check: seqTokenProblems },
+  ListRoomUsers: { run: listRoomUsers, resources: (i) => [i.roomIdentifier], check: userTokenProblems },
+  BanUser: { run: banUser, resources: (i) => [i.roomIdentifier] },
+  UnbanUser: { run: unbanUser, resources: (i) => [i.roomIdentifier] },
+  ListBans: { run: listBans, resources: (i) => [i.roomIdentifier], check: userTokenProblems },
 };

@@ -22,6 +22,7 @@ export interface Fixture {
 export type InputMakers = { readonly [K in OperationName]: (f: Fixture) => Promise<Record<string, unknown>> };
 
 export const VALID_INPUTS: InputMakers = {
+  BanUser: async (f) => ({ roomIdentifier: f.room, userId: 'banned-user', reason: 'matrix', durationSeconds: 60 }),
   CreateChatToken: async (f) => ({ roomIdentifier: f.room, userId: 'user-1' }),
   CreateLoggingConfiguration: async () => ({ name: 'made', destinationConfiguration: { cloudWatchLogs: { logGroupName: 'group' } } }),
   CreateRoom: async () => ({ name: 'made' }),
@@ -32,11 +33,14 @@ export const VALID_INPUTS: InputMakers = {
   GetLoggingConfiguration: async (f) => ({ identifier: f.log }),
   GetRoom: async (f) => ({ identifier: f.room }),
   ListLoggingConfigurations: async () => ({}),
+  ListBans: async (f) => ({ roomIdentifier: f.room }),
   ListMessages: async (f) => ({ roomIdentifier: f.room }),
+  ListRoomUsers: async (f) => ({ roomIdentifier: f.room }),
   ListRooms: async () => ({}),
   ListTagsForResource: async (f) => ({ resourceArn: f.room }),
   SendEvent: async (f) => ({ roomIdentifier: f.room, eventName: 'event' }),
   TagResource: async (f) => ({ resourceArn: f.room, tags: { made: 'yes' } }),
+  UnbanUser: async (f) => ({ roomIdentifier: f.room, userId: 'banned-user' }),
   UntagResource: async (f) => ({ resourceArn: f.room, tagKeys: ['made', 'other'] }),
   UpdateLoggingConfiguration: async (f) => ({ identifier: f.log, name: 'changed' }),
   UpdateRoom: async (f) => ({ identifier: f.room, name: 'changed' }),

@@ -84,7 +84,7 @@ test('a key without a policy may do everything in its account', () => expectMatr
 test('allow-all (ivschat:* on *) allows every operation', () => expectMatrix(KEYS.ALLOW_ALL, ALL));
 
 test('read-only (ivschat:Get*, ivschat:List*) allows only reads', () =>
-  expectMatrix(KEYS.READ_ONLY, ['GetRoom', 'GetRoom(otherRoom)', 'GetLoggingConfiguration', 'ListRooms', 'ListLoggingConfigurations', 'ListTagsForResource', 'ListMessages']));
+  expectMatrix(KEYS.READ_ONLY, ['GetRoom', 'GetRoom(otherRoom)', 'GetLoggingConfiguration', 'ListRooms', 'ListLoggingConfigurations', 'ListTagsForResource', 'ListBans', 'ListMessages', 'ListRoomUsers']));
 
 test('a Deny of UpdateRoom on one room ARN wins over Allow * and spares the other room', () =>
   expectMatrix(KEYS.DENY_ONE, ALL.filter((l) => l !== 'UpdateRoom')));
@@ -99,7 +99,9 @@ test('wildcards in actions and resources; UpdateRoom with a logging configuratio
     'ListRooms',
     'ListLoggingConfigurations',
     'ListTagsForResource',
+    'ListBans',
     'ListMessages',
+    'ListRoomUsers',
   ]));
 
 test('? matches exactly one character of an action or a resource', () => expectMatrix(KEYS.QMARK, ['GetRoom']));

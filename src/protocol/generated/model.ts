@@ -16,6 +16,67 @@ export const SHAPES = {
     },
     "errorStatus": 403
   },
+  "BanDurationSeconds": {
+    "type": "integer",
+    "min": 1,
+    "max": 31536000
+  },
+  "BanList": {
+    "type": "list",
+    "member": "BanSummary"
+  },
+  "BanReason": {
+    "type": "string",
+    "min": 0,
+    "max": 256
+  },
+  "BanSummary": {
+    "type": "structure",
+    "required": [
+      "userId",
+      "reason",
+      "createTime"
+    ],
+    "members": {
+      "userId": {
+        "shape": "UserID"
+      },
+      "reason": {
+        "shape": "BanReason"
+      },
+      "createTime": {
+        "shape": "Time"
+      },
+      "expireTime": {
+        "shape": "Time"
+      }
+    }
+  },
+  "BanUserRequest": {
+    "type": "structure",
+    "required": [
+      "roomIdentifier",
+      "userId"
+    ],
+    "members": {
+      "roomIdentifier": {
+        "shape": "RoomIdentifier"
+      },
+      "userId": {
+        "shape": "UserID"
+      },
+      "reason": {
+        "shape": "BanReason"
+      },
+      "durationSeconds": {
+        "shape": "BanDurationSeconds"
+      }
+    }
+  },
+  "BanUserResponse": {
+    "type": "structure",
+    "members": {}
+  },
   "BucketName": {
     "type": "string",
     "min": 3,
@@ -510,6 +571,37 @@ export const SHAPES = {
   "Limit": {
     "type": "integer"
   },
+  "ListBansRequest": {
+    "type": "structure",
+    "required": [
+      "roomIdentifier"
+    ],
+    "members": {
+      "roomIdentifier": {
+        "shape": "RoomIdentifier"
+      },
+      "maxResults": {
+        "shape": "MaxUserResults"
+      },
+      "nextToken": {
+        "shape": "PaginationToken"
+      }
+    }
+  },
+  "ListBansResponse": {
+    "type": "structure",
+    "required": [
+      "bans"
+    ],
+    "members": {
+      "bans": {
+        "shape": "BanList"
+      },
+      "nextToken": {
+        "shape": "PaginationToken"
+      }
+    }
+  },
   "ListLoggingConfigurationsRequest": {
     "type": "structure",
     "members": {
@@ -560,6 +652,45 @@ export const SHAPES = {
     "members": {
       "messages": {
         "shape": "KeptMessageList"
+      },
+      "nextToken": {
+        "shape": "PaginationToken"
+      }
+    }
+  },
+  "ListRoomUsersRequest": {
+    "type": "structure",
+    "required": [
+      "roomIdentifier"
+    ],
+    "members": {
+      "roomIdentifier": {
+        "shape": "RoomIdentifier"
+      },
+      "maxResults": {
+        "shape": "MaxUserResults"
+      },
+      "nextToken": {
+        "shape": "PaginationToken"
+      }
+    }
+  },
+  "ListRoomUsersResponse": {
+    "type": "structure",
+    "required": [
+      "users",
+      "totalUsers",
+      "totalConnections"
+    ],
+    "members": {
+      "users": {
+        "shape": "RoomUserList"
+      },
+      "totalUsers": {
+        "shape": "UserCount"
+      },
+      "totalConnections": {
+        "shape": "UserCount"
       },
       "nextToken": {
         "shape": "PaginationToken"
@@ -720,6 +851,11 @@ export const SHAPES = {
     "min": 1,
     "max": 50
   },
+  "MaxUserResults": {
+    "type": "integer",
+    "min": 1,
+    "max": 100
+  },
   "MessageID": {
     "type": "string",
     "min": 12,
@@ -862,6 +998,33 @@ export const SHAPES = {
       }
     }
   },
+  "RoomUser": {
+    "type": "structure",
+    "required": [
+      "userId",
+      "attributes",
+      "connections",
+      "connectTime"
+    ],
+    "members": {
+      "userId": {
+        "shape": "UserID"
+      },
+      "attributes": {
+        "shape": "ChatTokenAttributes"
+      },
+      "connections": {
+        "shape": "UserCount"
+      },
+      "connectTime": {
+        "shape": "Time"
+      }
+    }
+  },
+  "RoomUserList": {
+    "type": "list",
+    "member": "RoomUser"
+  },
   "S3DestinationConfiguration": {
     "type": "structure",
     "required": [
@@ -1003,6 +1166,25 @@ export const SHAPES = {
     "type": "timestamp",
     "timestampFormat": "iso8601"
   },
+  "UnbanUserRequest": {
+    "type": "structure",
+    "required": [
+      "roomIdentifier",
+      "userId"
+    ],
+    "members": {
+      "roomIdentifier": {
+        "shape": "RoomIdentifier"
+      },
+      "userId": {
+        "shape": "UserID"
+      }
+    }
+  },
+  "UnbanUserResponse": {
+    "type": "structure",
+    "members": {}
+  },
   "UntagResourceRequest": {
     "type": "structure",
     "required": [
@@ -1139,6 +1321,9 @@ export const SHAPES = {
       }
     }
   },
+  "UserCount": {
+    "type": "integer"
+  },
   "UserID": {
     "type": "string",
     "min": 1,
@@ -1193,6 +1378,19 @@ export const SHAPES = {
 } as const satisfies ShapeTable;
 
 export const OPERATIONS = {
+  "BanUser": {
+    "method": "POST",
+    "uri": "/BanUser",
+    "status": 200,
+    "input": "BanUserRequest",
+    "output": "BanUserResponse",
+    "errors": [
+      "AccessDeniedException",
+      "ResourceNotFoundException",
+      "ValidationException",
+      "InternalServerException"
+    ]
+  },
   "CreateChatToken": {
     "method": "POST",
     "uri": "/CreateChatToken",
@@ -1313,6 +1511,19 @@ export const OPERATIONS = {
       "ValidationException"
     ]
   },
+  "ListBans": {
+    "method": "POST",
+    "uri": "/ListBans",
+    "status": 200,
+    "input": "ListBansRequest",
+    "output": "ListBansResponse",
+    "errors": [
+      "AccessDeniedException",
+      "ResourceNotFoundException",
+      "ValidationException",
+      "InternalServerException"
+    ]
+  },
   "ListLoggingConfigurations": {
     "method": "POST",
     "uri": "/ListLoggingConfigurations",
@@ -1330,6 +1541,19 @@ export const OPERATIONS = {
     "status": 200,
     "input": "ListMessagesRequest",
     "output": "ListMessagesResponse",
+    "errors": [
+      "AccessDeniedException",
+      "ResourceNotFoundException",
+      "ValidationException",
+      "InternalServerException"
+    ]
+  },
+  "ListRoomUsers": {
+    "method": "POST",
+    "uri": "/ListRoomUsers",
+    "status": 200,
+    "input": "ListRoomUsersRequest",
+    "output": "ListRoomUsersResponse",
     "errors": [
       "AccessDeniedException",
       "ResourceNotFoundException",
@@ -1387,6 +1611,19 @@ export const OPERATIONS = {
       "ValidationException"
     ]
   },
+  "UnbanUser": {
+    "method": "POST",
+    "uri": "/UnbanUser",
+    "status": 200,
+    "input": "UnbanUserRequest",
+    "output": "UnbanUserResponse",
+    "errors": [
+      "AccessDeniedException",
+      "ResourceNotFoundException",
+      "ValidationException",
+      "InternalServerException"
+    ]
+  },
   "UntagResource": {
     "method": "DELETE",
     "uri": "/tags/{resourceArn}",
@@ -1431,10 +1668,24 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The operations of the extension model (Parlor only; not in the AWS API). */
-export const EXTENSION_OPERATIONS = ["ListMessages"] as const;
+export const EXTENSION_OPERATIONS = ["BanUser","ListBans","ListMessages","ListRoomUsers","UnbanUser"] as const;
 
 export type ExtensionOperationName = (typeof EXTENSION_OPERATIONS)[number];
 
+export interface BanSummary {
+  userId: string;
+  reason: string;
+  createTime: string;
+  expireTime?: string;
+}
+export interface BanUserRequest {
+  roomIdentifier: string;
+  userId: string;
+  reason?: string;
+  durationSeconds?: number;
+}
+export interface BanUserResponse {
+}
 export interface CloudWatchLogsDestinationConfiguration {
   logGroupName: string;
 }
@@ -1553,6 +1804,15 @@ export interface KeptMessageSender {
   userId: string;
   attributes: Record<string, string>;
 }
+export interface ListBansRequest {
+  roomIdentifier: string;
+  maxResults?: number;
+  nextToken?: string;
+}
+export interface ListBansResponse {
+  bans: BanSummary[];
+  nextToken?: string;
+}
 export interface ListLoggingConfigurationsRequest {
   nextToken?: string;
   maxResults?: number;
@@ -1568,6 +1828,17 @@ export interface ListMessagesRequest {
 }
 export interface ListMessagesResponse {
   messages: KeptMessage[];
+  nextToken?: string;
+}
+export interface ListRoomUsersRequest {
+  roomIdentifier: string;
+  maxResults?: number;
+  nextToken?: string;
+}
+export interface ListRoomUsersResponse {
+  users: RoomUser[];
+  totalUsers: number;
+  totalConnections: number;
   nextToken?: string;
 }
 export interface ListRoomsRequest {
@@ -1611,6 +1882,12 @@ export interface RoomSummary {
   tags?: Record<string, string>;
   loggingConfigurationIdentifiers?: string[];
 }
+export interface RoomUser {
+  userId: string;
+  attributes: Record<string, string>;
+  connections: number;
+  connectTime: string;
+}
 export interface S3DestinationConfiguration {
   bucketName: string;
 }
@@ -1627,6 +1904,12 @@ export interface TagResourceRequest {
   tags: Record<string, string>;
 }
 export interface TagResourceResponse {
+}
+export interface UnbanUserRequest {
+  roomIdentifier: string;
+  userId: string;
+}
+export interface UnbanUserResponse {
 }
 export interface UntagResourceRequest {
   resourceArn: string;
@@ -1676,6 +1959,7 @@ export interface ValidationExceptionField {
 
 /** Input and output structure of each operation (`void` where the model has none). */
 export interface OperationShapes {
+  BanUser: { input: BanUserRequest; output: BanUserResponse };
   CreateChatToken: { input: CreateChatTokenRequest; output: CreateChatTokenResponse };
   CreateLoggingConfiguration: { input: CreateLoggingConfigurationRequest; output: CreateLoggingConfigurationResponse };
   CreateRoom: { input: CreateRoomRequest; output: CreateRoomResponse };
@@ -1685,12 +1969,15 @@ export interface OperationShapes {
   DisconnectUser: { input: DisconnectUserRequest; output: DisconnectUserResponse };
   GetLoggingConfiguration: { input: GetLoggingConfigurationRequest; output: GetLoggingConfigurationResponse };
   GetRoom: { input: GetRoomRequest; output: GetRoomResponse };
+  ListBans: { input: ListBansRequest; output: ListBansResponse };
   ListLoggingConfigurations: { input: ListLoggingConfigurationsRequest; output: ListLoggingConfigurationsResponse };
   ListMessages: { input: ListMessagesRequest; output: ListMessagesResponse };
+  ListRoomUsers: { input: ListRoomUsersRequest; output: ListRoomUsersResponse };
   ListRooms: { input: ListRoomsRequest; output: ListRoomsResponse };
   ListTagsForResource: { input: ListTagsForResourceRequest; output: ListTagsForResourceResponse };
   SendEvent: { input: SendEventRequest; output: SendEventResponse };
   TagResource: { input: TagResourceRequest; output: TagResourceResponse };
+  UnbanUser: { input: UnbanUserRequest; output: UnbanUserResponse };
   UntagResource: { input: UntagResourceRequest; output: UntagResourceResponse };
   UpdateLoggingConfiguration: { input: UpdateLoggingConfigurationRequest; output: UpdateLoggingConfigurationResponse };
   UpdateRoom: { input: UpdateRoomRequest; output: UpdateRoomResponse };
