@@ -15,6 +15,7 @@ import type { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { deleteMessageEvent, disconnectUserEvent, errorFrame, eventFrame } from '../protocol/chat-frames.js';
 import { ActionPipeline } from './action-pipeline.js';
 import type { ChatDeps } from './chat-deps.js';
+import type { MessageCounts } from './chat-counts.js';
 import { ChatSession } from './chat-session.js';
 import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
@@ -188,6 +189,16 @@ export class ChatService implements ChatPlane {
   /** Connections closed 1008 for sending over their budget too long (since start). */
   get policyCloses(): number {
     return this.#pipeline.policyCloses;
+  }
+
+  /** SEND_MESSAGE actions accepted by this node, by outcome (since start; see chat-counts.ts). */
+  get messages(): Readonly<MessageCounts> {
+    return this.#pipeline.messages;
+  }
+
+  /** Frames past their connection's request budget, not handled (since start). */
+  get framesOverBudget(): number {
+    return this.#pipeline.framesOverBudget;
   }
 
   /** One text frame from the session's client. */

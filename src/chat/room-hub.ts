@@ -96,6 +96,11 @@ export class RoomHub {
     this.fanOut.leave(roomArn).catch((err: unknown) => this.log.error({ err, room: roomArn }, 'could not leave a room on the fan-out'));
   }
 
+  /** Rooms with a connection (open or being admitted) on this node. */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
   /** The rooms held now, as last stored (for a resync after a bus outage). */
   rooms(): Room[] {
     return [...this.#rooms.values()].map((local) => local.room);
