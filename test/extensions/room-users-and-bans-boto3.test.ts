@@ -6,74 +6,47 @@
  */
 import { CreateRoomCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { ADMIN, ADMIN_ACCOUNT, credential, startEnforced, type KeyPair } from '../auth/support.js';
+import { boto3Skip, runBoto3Script } from './boto3-script.js';
+import { ADMIN, startWithDeniedKey, type KeyPair } from '../auth/support.js';
 import { ALL_CAPABILITIES, chatToken, RawClient, upgradeStatus } from '../helpers/chat.js';
 import type { TestServer } from '../helpers/server.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '../..');
 const DENIED: KeyPair = { accessKeyId: 'AKIANOBANS000000', secretAccessKey: 'no-bans-secret-0123456789' };
-const boto3Skip = spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 }).status === 0 ? undefined : 'boto3 is not installed';
 if (boto3Skip) console.warn(`SKIPPING the boto3 room users and bans test: ${boto3Skip}`);
 
 let server: TestServer;
 const clients: RawClient[] = [];
 
 before(async () => {
-  server = await startEnforced({
-    accounts: [
-      {
-        id: ADMIN_ACCOUNT,
-        credentials: [
-          credential(ADMIN),
-          credential(DENIED, {
-            Statement: [
-              { Effect: 'Allow', Action: 'ivschat:*', Resource: '*' },
-              { Effect: 'Deny', Action: 'ivschat:BanUser', Resource: '*' },
-            ],
-          }),
-        ],
-      },
-    ],
-  });
+  server = await startWithDeniedKey(DENIED, 'ivschat:BanUser');
 });
 after(async () => {
   for (const c of clients) c.ws.terminate();
   await server?.stop();
 });
 
+/** An error as boto_support.error_of reports it. */
+interface ScriptError {
+  code: string;
+  status: number;
+  fieldList: { name: string }[] | null;
+  modeled: string;
+}
+
+/** Code, status and the names in fieldList. */
+const brief = (e: ScriptError | null) => e && [e.code, e.status, (e.fieldList ?? []).map((f) => f.name)];
+
 interface Report {
   operations: string[];
   userPages: { totals: number[]; users: { userId: string; attributes: Record<string, string>; connections: number; connectTimeType: string }[] }[];
-  tokenWhileBanned: unknown;
+  tokenWhileBanned: ScriptError | null;
   banPages: { userId: string; reason: string; createTimeType: string; secondsToEnd: number | null }[][];
   unban: unknown;
   unbanAgain: unknown;
   bansAfterUnban: string[];
   tokenAfterUnban: boolean;
-  errors: Record<string, { code: string; status: number; fieldList: string[] } | null>;
-}
-
-function runScript(room: string, missingRoom: string): Promise<Report> {
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
-    AWS_DATA_PATH: join(REPO, 'models'),
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return new Promise((ok, fail) =>
-    execFile(
-      'python3',
-      [join(HERE, 'room_users_and_bans.py'), server.parlor.endpoint, room, missingRoom, DENIED.accessKeyId, DENIED.secretAccessKey],
-      { env, timeout: 120_000 },
-      (err, out, errOut) => (err ? fail(new Error(`${err.message}\n${errOut}`)) : ok(JSON.parse(out) as Report)),
-    ),
-  );
+  errors: Record<string, ScriptError | null>;
 }
 
 test('boto3 with AWS_DATA_PATH=models: list_room_users, ban_user, unban_user, list_bans', boto3Skip ? { skip: boto3Skip } : {}, async () => {
@@ -90,7 +63,13 @@ test('boto3 with AWS_DATA_PATH=models: list_room_users, ban_user, unban_user, li
   const troll = await join('troll');
   const minted = (await chatToken(admin, room, 'troll')).token!;
 
-  const report = await runScript(room, room.replace(/room\/.*/, 'room/abcdefABCDEF'));
+  const report = await runBoto3Script<Report>('room_users_and_bans.py', [
+    server.parlor.endpoint,
+    room,
+    room.replace(/room\/.*/, 'room/abcdefABCDEF'),
+    DENIED.accessKeyId,
+    DENIED.secretAccessKey,
+  ]);
 
   for (const op of ['BanUser', 'ListBans', 'ListMessages', 'ListRoomUsers', 'UnbanUser']) assert.ok(report.operations.includes(op), op);
   assert.deepEqual(
@@ -110,7 +89,7 @@ test('boto3 with AWS_DATA_PATH=models: list_room_users, ban_user, unban_user, li
   const kick = await troll.next((f) => f['EventName'] === 'aws:DISCONNECT_USER');
   assert.deepEqual(kick['Attributes'], { UserId: 'troll', Reason: 'from boto3' });
   assert.equal(await upgradeStatus(server, minted), 403);
-  assert.deepEqual(report.tokenWhileBanned, { code: 'AccessDeniedException', status: 403, fieldList: [] });
+  assert.deepEqual(brief(report.tokenWhileBanned), ['AccessDeniedException', 403, []]);
 
   assert.deepEqual(report.banPages, [
     [
@@ -123,14 +102,15 @@ test('boto3 with AWS_DATA_PATH=models: list_room_users, ban_user, unban_user, li
   assert.deepEqual(report.bansAfterUnban, ['lurker', 'troll']);
   assert.equal(report.tokenAfterUnban, true);
 
-  const notFound = { code: 'ResourceNotFoundException', status: 404, fieldList: [] };
-  assert.deepEqual(report.errors, {
+  const notFound = ['ResourceNotFoundException', 404, []];
+  assert.deepEqual(Object.fromEntries(Object.entries(report.errors).map(([k, e]) => [k, brief(e)])), {
     missingUsers: notFound,
     missingBan: notFound,
     missingUnban: notFound,
     missingBans: notFound,
-    longReason: { code: 'ValidationException', status: 400, fieldList: ['reason'] },
-    badToken: { code: 'ValidationException', status: 400, fieldList: ['nextToken'] },
-    denied: { code: 'AccessDeniedException', status: 403, fieldList: [] },
+    longReason: ['ValidationException', 400, ['reason']],
+    badToken: ['ValidationException', 400, ['nextToken']],
+    denied: ['AccessDeniedException', 403, []],
   });
+  assert.equal(report.errors['missingBan']?.modeled, 'ResourceNotFoundException', 'boto3 raises the modeled exception class');
 });

@@ -5,33 +5,13 @@ Order matters: the troll is banned (and so kicked) only after the users were lis
 import json
 import sys
 
-import boto3
-from botocore.exceptions import ClientError
+from boto_support import client as boto_client, error_of
 
 endpoint, room, missing_room, denied_key, denied_secret = sys.argv[1:6]
-ADMIN = ("AKIAPARLORADMIN0", "admin-secret-0123456789abcdef")
 
 
-def client(service, keys=ADMIN):
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=keys[0],
-        aws_secret_access_key=keys[1],
-    )
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as e:
-        return {
-            "code": e.response["Error"]["Code"],
-            "status": e.response["ResponseMetadata"]["HTTPStatusCode"],
-            "fieldList": [f["name"] for f in e.response.get("fieldList", [])],
-        }
-    return None
+def client(service, *keys):
+    return boto_client(endpoint, service, *keys)
 
 
 def pages(call, key, **args):
