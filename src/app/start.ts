@@ -11,13 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Server as TlsServer } from 'node:tls';
 import { pino, type Logger } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ChatService } from '../chat/chat-service.js';
 import { NO_CHAT_LOG, type ChatLogger } from '../chat-log/chat-logger.js';
 import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { CHAT_HANDLERS, CONTROL_PLANE_HANDLERS, type OperationHandlers } from '../control-plane/handlers.js';
-import { observeAll } from '../domain/change-observer.js';
 import { HistoryWriter } from '../history/history-writer.js';
 import { AwaitedAnswers } from '../lib/awaited-answers.js';
 import { TurnEnd } from '../lib/turn-end.js';
@@ -26,6 +25,7 @@ import type { ReviewGate } from '../review/review-gate.js';
 import { BEARER_REQUIRED, bearerMatches } from '../server/bearer.js';
 import { clientAddressResolver } from '../server/client-address.js';
 import { createCors } from '../server/cors.js';
+import { ControlPlaneMetrics } from '../server/control-plane-metrics.js';
 import { createHttpServer, HttpStats, stopHttpServer } from '../server/http-server.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
@@ -138,7 +138,8 @@ async function build(
   opened: Opened,
   tls: ReturnType<typeof readTlsFiles>,
 ): Promise<RunningParlor> {
-  // One registry for the process; parts that count things register their metrics on it.
+  // One registry for the process; parts that count things register their metrics on it
+  // (docs/metrics.md). The defaults include nodejs_eventloop_lag_* and process_*.
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   // The node's event-loop batching, shared by every part that batches or awaits answers.
@@ -174,6 +175,9 @@ async function build(
     bans: store,
     presence,
     ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
+    // Told of changes made on any node (they arrive as change envelopes), so its cache of
+    // logging configurations never waits for its TTL.
+    ...(pipeline ? { observers: pipeline } : {}),
   });
   chat.start(options.sessionTickMs);
   opened.add('chat', chat, (c) => c.stop());
@@ -190,12 +194,17 @@ async function build(
   });
   const drainSpreadMs = options.drainSpreadMs ?? backend.drainSpreadMs;
   opened.add('chat gateway', gateway, (g) => g.close(drainSpreadMs));
-  registerChatMetrics(metrics, gateway);
+  registerChatMetrics(metrics, gateway, chat);
+  // 1, labelled with what dashboards join on; the scrape's `instance` label tells nodes apart elsewhere.
+  new Gauge({ name: 'parlor_node_info', help: 'Always 1; labels: this node\'s id and mode (embedded or cluster)', labelNames: ['node', 'mode'], registers: [metrics] }).set(
+    { node: nodeId, mode: backend.mode },
+    1,
+  );
   registerPresenceMetrics(metrics, presence, chat.presenceEvents);
   const httpStats = new HttpStats();
   registerHttpMetrics(metrics, httpStats);
   const metricsToken = config.metricsToken;
-  const deps: ControlPlaneDeps = { store, now, changes: observeAll(pipeline ? [chat.changes, pipeline] : [chat.changes]), chat, history };
+  const deps: ControlPlaneDeps = { store, now, changes: chat.changes, chat, history };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
   const server = createHttpServer({
@@ -219,6 +228,7 @@ async function build(
     // Sockets that are not chat are capped by the same number (at least MIN_HTTP_SOCKET_CAP), counted apart from chat sockets.
     maxHttpSockets: Math.max(MIN_HTTP_SOCKET_CAP, config.maxConnections),
     stats: httpStats,
+    requests: new ControlPlaneMetrics(metrics),
     ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });

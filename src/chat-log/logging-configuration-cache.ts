@@ -1,8 +1,10 @@
 /**
  * Logging configurations by ARN, for the chat-log pipeline: looked up in the store once, then
  * kept until the change observer replaces them (UpdateLoggingConfiguration) or marks them gone
- * (DeleteLoggingConfiguration), so a change applies to the next record. Entries older than
- * `ttlMs` are refreshed in the background (changes made on another node reach this one so).
+ * (DeleteLoggingConfiguration) — on whichever node the change was made, since changes reach
+ * every node's observers (docs/adr/0032-changes-on-the-nodes-channel.md) — so a change applies
+ * to the next record. Entries older than `ttlMs` are refreshed in the background: the safety
+ * net for a change announced while Redis was down.
  * Callers waiting for a lookup are answered in call order.
  */
 import type { Logger } from 'pino';

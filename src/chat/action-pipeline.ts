@@ -22,6 +22,7 @@ import {
 import { codePointLength } from '../protocol/validate.js';
 import { takeToken } from '../rate-limit/token-bucket.js';
 import type { ChatDeps } from './chat-deps.js';
+import { refusedOutcome, zeroMessageCounts, type MessageCounts } from './chat-counts.js';
 import { endSession } from './room-hub.js';
 import {
   CONNECTION_RATE_PER_SECOND,
@@ -50,6 +51,10 @@ export const roomRateKey = (roomArn: string): string => `room-messages:${roomArn
 export class ActionPipeline {
   /** Connections closed 1008 for flooding (since start). */
   policyCloses = 0;
+  /** Frames past their connection's request budget, not handled (since start). */
+  framesOverBudget = 0;
+  /** SEND_MESSAGE actions by outcome (since start). */
+  readonly messages: MessageCounts = zeroMessageCounts();
 
   constructor(private readonly deps: ChatDeps) {}
 
@@ -66,8 +71,10 @@ export class ActionPipeline {
       action = parseAction(text);
       this.#admit(session, action, receivedAt);
     } catch (err) {
-      if (err instanceof FrameError) this.#error(session, err.requestId, err.code, err.message);
-      else this.#fail(session, '', err);
+      if (err instanceof FrameError) {
+        if (err.action === 'SEND_MESSAGE') this.messages[refusedOutcome(err.code)]++;
+        this.#error(session, err.requestId, err.code, err.message);
+      } else this.#fail(session, '', err);
       return;
     }
     const pending = (session.pending ??= []);
@@ -78,16 +85,16 @@ export class ActionPipeline {
   /** The synchronous checks; throws FrameError. */
   #admit(session: ChatSession, action: ClientAction, now: number): void {
     if (!session.claims.capabilities.includes(action.type)) {
-      throw new FrameError(403, `The token does not grant ${action.type}`, action.requestId);
+      throw new FrameError(403, `The token does not grant ${action.type}`, action.requestId, action.type);
     }
     if (action.type === 'SEND_MESSAGE') {
       const max = session.local.room.maximumMessageLength;
       if (codePointLength(action.content) > max) {
-        throw new FrameError(400, `Content exceeds the room's maximum message length of ${max} characters`, action.requestId);
+        throw new FrameError(400, `Content exceeds the room's maximum message length of ${max} characters`, action.requestId, action.type);
       }
     }
     if ((session.pending?.length ?? 0) >= MAX_PENDING_ACTIONS) {
-      throw new FrameError(429, 'Too many requests waiting on this connection', action.requestId);
+      throw new FrameError(429, 'Too many requests waiting on this connection', action.requestId, action.type);
     }
   }
 
@@ -104,6 +111,7 @@ export class ActionPipeline {
     }
     session.overLast = now;
     session.overCount++;
+    this.framesOverBudget++;
     if (now - session.overSince >= OVER_BUDGET_CLOSE_MS || session.overCount >= OVER_BUDGET_MAX_FRAMES) {
       this.policyCloses++;
       endSession(session, CLOSE.policyViolation, 'Over the request rate for too long');
@@ -128,6 +136,7 @@ export class ActionPipeline {
       try {
         await this.#run(session, next);
       } catch (err) {
+        if (next.action.type === 'SEND_MESSAGE') this.messages.error++;
         this.#fail(session, next.action.requestId, err);
       }
     }
@@ -170,11 +179,13 @@ export class ActionPipeline {
       if (!slot.taken) {
         const wait = Math.ceil(slot.retryAfterMs / 1000);
         const message = `Slow mode: one message every ${slowMode} seconds; you may send again in ${wait} second${wait === 1 ? '' : 's'}`;
+        this.messages.slow_mode++;
         this.#error(session, action.requestId, 429, message);
         return;
       }
     }
     if (!(await rateLimiter.take(roomRateKey(room.arn), room.maximumMessageRatePerSecond))) {
+      this.messages.rate_limit++;
       this.#error(session, action.requestId, 429, `Over the room's ${room.maximumMessageRatePerSecond} messages per second`);
       return;
     }
@@ -190,6 +201,7 @@ export class ActionPipeline {
         Sender: { UserId: session.userId, Attributes: session.claims.attributes, Ip: session.connection.ip },
       });
       if (decision.kind === 'deny') {
+        this.messages[decision.fallback === true ? 'review_fallback_deny' : 'review_deny']++;
         const why = decision.reason ? `: ${decision.reason}` : '';
         // The Id of the refused message was never delivered, so the client has not seen it.
         this.#send(session, errorFrame(id, action.requestId, 406, `Message rejected by the room's review handler${why}`));
@@ -217,6 +229,7 @@ export class ActionPipeline {
       if (keep) this.deps.history.remove(room.arn, id);
       throw err;
     }
+    this.messages.delivered++;
     chatLog.record(room, 'MESSAGE', frame, receivedAt);
   }
 

@@ -4,7 +4,8 @@
  * the control plane's chat operations and live room changes. Transport-free: the gateway
  * passes it text and a ChatConnection.
  */
-import { NO_OBSERVER, type ChangeObserver } from '../domain/change-observer.js';
+import { isChange, NO_OBSERVER, tellObserver, type ChangeObserver } from '../domain/change-observer.js';
+import type { ChangeEnvelope, Envelope } from '../domain/envelope.js';
 import type { ChatPlane } from '../domain/chat-plane.js';
 import type { ChatTokenClaims } from '../domain/chat-token.js';
 import { newId } from '../domain/ids.js';
@@ -14,6 +15,7 @@ import type { ChatTokenCodec } from '../protocol/chat-token-codec.js';
 import { deleteMessageEvent, disconnectUserEvent, errorFrame, eventFrame } from '../protocol/chat-frames.js';
 import { ActionPipeline } from './action-pipeline.js';
 import type { ChatDeps } from './chat-deps.js';
+import type { MessageCounts } from './chat-counts.js';
 import { ChatSession } from './chat-session.js';
 import { CLOSE, type ChatConnection } from './connection.js';
 import { ExpiryWheel } from './expiry-wheel.js';
@@ -48,6 +50,12 @@ export interface ChatServiceOptions extends ChatDeps {
   readonly presence: Presence;
   /** See PRESENCE_GRACE_MS. */
   readonly presenceGraceMs?: number;
+  /**
+   * This node's other parts that act on control-plane changes (the chat-log pipeline): told of
+   * every change made on any node of the cluster, this one's included, when its envelope
+   * arrives here.
+   */
+  readonly observers?: ChangeObserver;
 }
 
 export class ChatService implements ChatPlane {
@@ -63,6 +71,10 @@ export class ChatService implements ChatPlane {
 
   constructor(private readonly options: ChatServiceOptions) {
     this.hub = new RoomHub(options.fanOut, options.encode, options.log);
+    options.fanOut.open(
+      (envelope) => this.#apply(envelope),
+      () => void this.#resync(),
+    );
     this.#pipeline = new ActionPipeline(options);
     this.presenceEvents = new PresenceEvents({
       presence: options.presence,
@@ -124,13 +136,40 @@ export class ChatService implements ChatPlane {
     return session;
   }
 
+  /** One envelope from the fan-out (made here or on another node): the room hub, then the observers. */
+  #apply(envelope: Envelope): void {
+    this.hub.apply(envelope);
+    if (isChange(envelope)) tellObserver(this.options.observers ?? NO_OBSERVER, envelope);
+  }
+
   /**
-   * A DeleteRoom or BanUser between admission and joining the room's fan-out would go unseen;
-   * the store reads after joining catch them (the store changes before the fan-out is told).
+   * After a fan-out outage: changes announced meanwhile were lost, so every room held here is
+   * read again from the store and applied as its change would have been.
+   */
+  async #resync(): Promise<void> {
+    for (const room of this.hub.rooms()) {
+      try {
+        const stored = await this.options.getRoom(room.arn);
+        this.hub.apply(stored ? { kind: 'room-updated', roomArn: room.arn, room: stored } : this.#roomDeleted(room));
+      } catch (err) {
+        this.options.log.error({ err, room: room.arn }, 'could not re-read a room after a fan-out outage');
+      }
+    }
+  }
+
+  #roomDeleted(room: Room): ChangeEnvelope {
+    return { kind: 'room-deleted', roomArn: room.arn, room, frame: errorFrame(newId(), '', 404, 'The room was deleted') };
+  }
+
+  /**
+   * A change (UpdateRoom, DeleteRoom, BanUser) stored between admission and joining the room's
+   * fan-out would go unseen; the store reads after joining catch them (the store changes before
+   * the fan-out is told).
    */
   async #confirmRoom(session: ChatSession): Promise<void> {
     try {
       const room = await this.options.getRoom(session.local.room.arn);
+      if (room && room.updateTime > session.local.room.updateTime) this.hub.apply({ kind: 'room-updated', roomArn: room.arn, room });
       const ban = room && (await this.options.bans.getBan(room.arn, session.userId, this.options.now()));
       if (ban && !session.closed) {
         const frame = disconnectUserEvent(newId(), '', session.userId, ban.reason, this.options.now());
@@ -150,6 +189,16 @@ export class ChatService implements ChatPlane {
   /** Connections closed 1008 for sending over their budget too long (since start). */
   get policyCloses(): number {
     return this.#pipeline.policyCloses;
+  }
+
+  /** SEND_MESSAGE actions accepted by this node, by outcome (since start; see chat-counts.ts). */
+  get messages(): Readonly<MessageCounts> {
+    return this.#pipeline.messages;
+  }
+
+  /** Frames past their connection's request budget, not handled (since start). */
+  get framesOverBudget(): number {
+    return this.#pipeline.framesOverBudget;
   }
 
   /** One text frame from the session's client. */
@@ -257,22 +306,25 @@ export class ChatService implements ChatPlane {
   }
 
   /**
-   * Live room changes from the control plane, sent through the fan-out to every node. History
-   * is shared by the nodes, so the node that made the change trims or forgets it.
+   * The control plane's changes, each sent to every node as a change envelope (this node
+   * applies it at once, inside the publish): the room hubs and the `observers` of every node
+   * act on it. History is shared by the nodes, so the node that made the change trims or
+   * forgets it.
    */
   readonly changes: ChangeObserver = {
-    ...NO_OBSERVER,
     roomUpdated: (room) => {
       this.options.history.trim(room.arn, parlorSettings(room.tags).history);
-      this.#publish({ kind: 'room-updated', roomArn: room.arn, room });
+      this.#broadcast({ kind: 'room-updated', roomArn: room.arn, room });
     },
     roomDeleted: (room) => {
       this.options.history.forget(room.arn);
-      this.#publish({ kind: 'room-deleted', roomArn: room.arn, frame: errorFrame(newId(), '', 404, 'The room was deleted') });
+      this.#broadcast(this.#roomDeleted(room));
     },
+    loggingConfigurationUpdated: (configuration) => this.#broadcast({ kind: 'logging-configuration-updated', configuration }),
+    loggingConfigurationDeleted: (configuration) => this.#broadcast({ kind: 'logging-configuration-deleted', configuration }),
   };
 
-  #publish(envelope: Parameters<ChatDeps['fanOut']['publish']>[0]): void {
-    this.options.fanOut.publish(envelope).catch((err: unknown) => this.options.log.error({ err, room: envelope.roomArn }, 'fan-out publish failed'));
+  #broadcast(envelope: ChangeEnvelope): void {
+    this.options.fanOut.publishToAllNodes(envelope).catch((err: unknown) => this.options.log.error({ err, kind: envelope.kind }, 'fan-out publish failed'));
   }
 }

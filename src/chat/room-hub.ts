@@ -32,13 +32,12 @@ export interface Reservation {
 export class RoomHub {
   readonly #rooms = new Map<string, LocalRoom>();
 
+  /** The caller opens `fanOut` with a handler that passes envelopes to `apply`. */
   constructor(
     private readonly fanOut: FanOut,
     private readonly encode: FrameEncoder,
     private readonly log: ErrorLog,
-  ) {
-    fanOut.open((envelope) => this.apply(envelope));
-  }
+  ) {}
 
   /**
    * Holds the local room of `room` for one admission (created, and joined on the fan-out, by
@@ -95,6 +94,16 @@ export class RoomHub {
 
   #leaveFanOut(roomArn: string): void {
     this.fanOut.leave(roomArn).catch((err: unknown) => this.log.error({ err, room: roomArn }, 'could not leave a room on the fan-out'));
+  }
+
+  /** Rooms with a connection (open or being admitted) on this node. */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  /** The rooms held now, as last stored (for a resync after a bus outage). */
+  rooms(): Room[] {
+    return [...this.#rooms.values()].map((local) => local.room);
   }
 
   /** Every local session (for shutdown and sweeps). */

@@ -36,6 +36,8 @@ export interface RoomUpdatedEnvelope {
 export interface RoomDeletedEnvelope {
   readonly kind: 'room-deleted';
   readonly roomArn: string;
+  /** The room as it was last stored (for the parts that forget what they kept about it). */
+  readonly room: Room;
   readonly frame: string;
 }
 
@@ -61,16 +63,18 @@ export interface BansChangedEnvelope {
   readonly userId: string;
 }
 
-/** Sent to the nodes that joined the room (`FanOut.publish`). */
-export type RoomEnvelope = DeliverEnvelope | DisconnectUserEnvelope | RoomUpdatedEnvelope | RoomDeletedEnvelope;
+/** Sent to the nodes that joined the room (`FanOut.publish`): what happens in the room. */
+export type RoomEnvelope = DeliverEnvelope | DisconnectUserEnvelope;
+
+/**
+ * The changes of the control plane (domain/change-observer.ts), one envelope per call: sent to
+ * every node, so every node's caches (room settings, logging configurations) learn of a change
+ * at once, whether or not it has members in the room (docs/adr/0032-changes-on-the-nodes-channel.md).
+ */
+export type ChangeEnvelope = RoomUpdatedEnvelope | RoomDeletedEnvelope | LoggingConfigurationUpdatedEnvelope | LoggingConfigurationDeletedEnvelope;
 
 /** Sent to every node (`FanOut.publishToAllNodes`). */
-export type NodeEnvelope =
-  | RoomUpdatedEnvelope
-  | RoomDeletedEnvelope
-  | LoggingConfigurationUpdatedEnvelope
-  | LoggingConfigurationDeletedEnvelope
-  | BansChangedEnvelope;
+export type NodeEnvelope = ChangeEnvelope | BansChangedEnvelope;
 
 export type Envelope = RoomEnvelope | NodeEnvelope;
 

@@ -19,9 +19,16 @@ import type { Envelope, NodeEnvelope, RoomEnvelope } from '../domain/envelope.js
 /** Applies one envelope to this node's local state and connections. Must not throw. */
 export type EnvelopeHandler = (envelope: Envelope) => void;
 
+/**
+ * Called when the bus is back after an outage (not at the first connection): envelopes of
+ * other nodes were dropped meanwhile, so the node re-reads from the store what they would have
+ * told it (room settings). Must not throw.
+ */
+export type ResyncHandler = () => void;
+
 export interface FanOut {
-  /** Sets this node's handler; called once, before any join or publish. */
-  open(handler: EnvelopeHandler): void;
+  /** Sets this node's handlers; called once, before any join or publish. */
+  open(handler: EnvelopeHandler, resync?: ResyncHandler): void;
   /**
    * Starts receiving the room envelopes of `roomArn` (the node has a local connection there).
    * Resolves once they are received: an envelope published anywhere after that reaches this

@@ -8,14 +8,15 @@
  *
  * Redis down: local delivery goes on; copies for other nodes are dropped and counted
  * (`stats.dropped`), not queued; `join` resolves at once. When the connections come back, the
- * node subscribes again to the nodes channel and every room it holds, and `isUp()` turns true
- * only once that is done.
+ * node subscribes again to the nodes channel and every room it holds, `isUp()` turns true
+ * only once that is done, and the resync handler is called (changes announced meanwhile were
+ * lost: the node re-reads them).
  */
 import { randomUUID } from 'node:crypto';
 import type { Envelope, NodeEnvelope, RoomEnvelope } from '../domain/envelope.js';
 import { RedisLink, type LinkLog } from '../lib/redis-link.js';
 import { decodeEnvelope, encodeEnvelope } from '../protocol/envelope-codec.js';
-import type { EnvelopeHandler, FanOut } from './fan-out.js';
+import type { EnvelopeHandler, FanOut, ResyncHandler } from './fan-out.js';
 import { LocalDelivery } from './local-delivery.js';
 
 export interface RedisFanOutOptions {
@@ -53,6 +54,9 @@ export class RedisFanOut implements FanOut {
   readonly #roomPrefix: string;
   /** True once the subscriptions of the current connection are restored. */
   #subscribed = false;
+  /** True once the subscriptions were restored at least once (a later restore follows an outage). */
+  #everSubscribed = false;
+  #resync: ResyncHandler | undefined;
   #lastMalformedLog = 0;
   readonly stats: RedisFanOutStats = { published: 0, publishedChars: 0, dropped: 0, received: 0, malformed: 0 };
 
@@ -68,8 +72,9 @@ export class RedisFanOut implements FanOut {
     });
   }
 
-  open(handler: EnvelopeHandler): void {
+  open(handler: EnvelopeHandler, resync?: ResyncHandler): void {
     this.#local.open(handler);
+    this.#resync = resync;
   }
 
   /** Both connections are up and every subscription is live (for /readyz). */
@@ -169,6 +174,9 @@ export class RedisFanOut implements FanOut {
     try {
       for (let i = 0; i < channels.length; i += RESUBSCRIBE_BATCH) await this.#sub.client.subscribe(...channels.slice(i, i + RESUBSCRIBE_BATCH));
       this.#subscribed = this.#sub.isUp();
+      if (!this.#subscribed) return;
+      if (this.#everSubscribed) this.#resync?.();
+      this.#everSubscribed = true;
     } catch (err) {
       // The connection dropped again; the next 'ready' starts over.
       if (this.#sub.isUp()) this.options.log.error({ err }, 'could not restore Redis subscriptions');

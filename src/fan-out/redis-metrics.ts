@@ -2,7 +2,8 @@
  * Prometheus metrics of a node's Redis parts (fan-out and rate limiter), read when scraped.
  * No label names a room or a user (unbounded); counters only grow.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { mirroredCounter } from '../lib/mirrored-counter.js';
 import type { RedisRateLimiter } from '../rate-limit/redis-rate-limiter.js';
 import type { RedisFanOut, RedisFanOutStats } from './redis-fan-out.js';
 
@@ -15,19 +16,7 @@ export function registerRedisMetrics(registry: Registry, fanOut: RedisFanOut, ra
       this.set(fanOut.isUp() && rateLimiter.isUp() ? 1 : 0);
     },
   });
-  const counter = (name: string, help: string, read: () => number): void => {
-    let reported = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const value = read();
-        this.inc(value - reported);
-        reported = value;
-      },
-    });
-  };
+  const counter = (name: string, help: string, read: () => number): void => mirroredCounter(registry, name, help, read);
   const stat = (key: keyof RedisFanOutStats) => () => fanOut.stats[key];
   counter('parlor_fan_out_published_total', 'Envelopes this node published to Redis (one PUBLISH each)', stat('published'));
   counter('parlor_fan_out_published_bytes_total', 'Characters of the envelopes this node published to Redis', stat('publishedChars'));

@@ -25,12 +25,16 @@ export type ClientAction =
 
 export type ActionType = ClientAction['type'];
 
-/** A refused request: answered with ERROR `code` echoing `requestId` (`""` when unknown). */
+/**
+ * A refused request: answered with ERROR `code` echoing `requestId` (`""` when unknown).
+ * `action` is the refused action's type when the frame got far enough to name it (metrics).
+ */
 export class FrameError {
   constructor(
     readonly code: ChatErrorCode,
     readonly message: string,
     readonly requestId: string,
+    readonly action?: ActionType,
   ) {}
 }
 
@@ -40,16 +44,16 @@ function lowerKeys(value: object): Map<string, unknown> {
   return out;
 }
 
-function stringMap(value: unknown, requestId: string, what: string): Record<string, string> {
+function stringMap(value: unknown, requestId: string, what: string, action: ActionType): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new FrameError(400, `${what} must be an object of strings`, requestId);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FrameError(400, `${what} must be an object of strings`, requestId, action);
   const map = value as Record<string, unknown>;
   for (const key in map) {
-    if (typeof map[key] !== 'string') throw new FrameError(400, `${what}.${key} must be a string`, requestId);
+    if (typeof map[key] !== 'string') throw new FrameError(400, `${what}.${key} must be a string`, requestId, action);
   }
   const attributes = map as Record<string, string>;
   if (attributesBytes(attributes) > MAX_ATTRIBUTES_BYTES) {
-    throw new FrameError(413, `${what} exceed ${MAX_ATTRIBUTES_BYTES} bytes`, requestId);
+    throw new FrameError(413, `${what} exceed ${MAX_ATTRIBUTES_BYTES} bytes`, requestId, action);
   }
   return attributes;
 }
@@ -91,8 +95,8 @@ export function parseAction(text: string): ClientAction {
   switch (typeof action === 'string' ? action.toUpperCase() : undefined) {
     case 'SEND_MESSAGE': {
       const content = fields.get('content');
-      if (typeof content !== 'string' || content === '') throw new FrameError(400, 'Content is required and must be a non-empty string', requestId);
-      return { type: 'SEND_MESSAGE', requestId, content, attributes: stringMap(fields.get('attributes'), requestId, 'Attributes') };
+      if (typeof content !== 'string' || content === '') throw new FrameError(400, 'Content is required and must be a non-empty string', requestId, 'SEND_MESSAGE');
+      return { type: 'SEND_MESSAGE', requestId, content, attributes: stringMap(fields.get('attributes'), requestId, 'Attributes', 'SEND_MESSAGE') };
     }
     case 'DELETE_MESSAGE': {
       const messageId = requiredString(fields, 'id', 'Id', requestId);

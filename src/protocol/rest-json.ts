@@ -60,6 +60,12 @@ export function route(method: string, rawPath: string): RoutedRequest {
   );
 }
 
+/** The operation `method rawPath` would route to, without decoding anything (for metrics); never throws. */
+export function operationOf(method: string, rawPath: string): OperationName | undefined {
+  for (const r of ROUTES) if (r.method === method && r.regex.test(rawPath)) return r.operation;
+  return undefined;
+}
+
 /**
  * Builds the operation input from path labels, query and body. Only members the model knows
  * are taken: unknown JSON members are ignored, as forward-compatible SDKs expect.

@@ -48,6 +48,11 @@ export class HandlerReviewGate implements ReviewGate {
 
   constructor(private readonly options: HandlerReviewGateOptions) {
     this.maxInFlight = options.maxInFlightPerHandler ?? DEFAULT_MAX_IN_FLIGHT_PER_HANDLER;
+    options.metrics.readInFlight = () => {
+      let n = 0;
+      for (const busy of this.inFlight.values()) n += busy;
+      return n;
+    };
   }
 
   async review(handler: ReviewHandler, maximumMessageLength: number, request: ReviewRequest): Promise<ReviewDecision> {
@@ -61,7 +66,7 @@ export class HandlerReviewGate implements ReviewGate {
       const decision: ReviewDecision =
         handler.fallbackResult === 'ALLOW'
           ? { kind: 'allow', content: request.Content, attributes: request.Attributes }
-          : { kind: 'deny' };
+          : { kind: 'deny', fallback: true };
       return done(decision, 'fallback', reason);
     };
 

@@ -22,8 +22,11 @@ export interface ReviewRequest {
 export type ReviewDecision =
   /** Deliver with this content and these attributes (the original ones, or the handler's rewrite). */
   | { readonly kind: 'allow'; readonly content: string; readonly attributes: Readonly<Record<string, string>> }
-  /** Deliver nothing; the sender gets ERROR 406, with `reason` when the handler gave one. */
-  | { readonly kind: 'deny'; readonly reason?: string };
+  /**
+   * Deliver nothing; the sender gets ERROR 406, with `reason` when the handler gave one.
+   * `fallback`: the handler did not decide and the room's fallbackResult (DENY) applied.
+   */
+  | { readonly kind: 'deny'; readonly reason?: string; readonly fallback?: true };
 
 export interface ReviewGate {
   /**

@@ -21,7 +21,7 @@ import type { ControlPlaneDeps } from '../control-plane/context.js';
 import { dispatch } from '../control-plane/dispatch.js';
 import type { OperationHandlers } from '../control-plane/handlers.js';
 import { ParlorError, ValidationException } from '../domain/errors.js';
-import { decodeInput, encodeError, encodeOutput, route, type WireResponse } from '../protocol/rest-json.js';
+import { decodeInput, encodeError, encodeOutput, operationOf, route, type WireResponse } from '../protocol/rest-json.js';
 import type { ClientAddress } from './client-address.js';
 import type { Cors } from './cors.js';
 
@@ -62,6 +62,17 @@ export interface HttpServerOptions {
   readonly maxHttpSockets?: number;
   /** Counts of slow and refused clients (for /metrics). */
   readonly stats?: HttpStats;
+  /** Told of every control-plane request once answered (for /metrics). */
+  readonly requests?: RequestObserver;
+}
+
+export interface RequestObserver {
+  /**
+   * One control-plane request answered: `operation` as routed (or as its path names it when the
+   * request failed before routing; `unknown` when it names none), HTTP `status`, and the
+   * `seconds` from its arrival to its answer.
+   */
+  observe(operation: string, status: number, seconds: number): void;
 }
 
 export class HttpStats {
@@ -151,7 +162,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       send(res, requestId, { status, headers: { ...headers, 'content-type': contentType }, body }, false, corsHeaders);
       return;
     }
+    const started = performance.now();
     let operation: string | undefined;
+    let status = 500;
     try {
       const body = await readBody(req);
       const signed: SignedRequest = { method, rawPath, rawQuery, headers: headersOf(req), body };
@@ -160,13 +173,18 @@ export function createHttpServer(options: HttpServerOptions): Server {
       operation = routed.operation;
       const input = decodeInput(routed.operation, routed.labels, new URLSearchParams(rawQuery), body.toString('utf8'));
       const output = await dispatch(deps, handlers, caller, requestId, routed.operation, input);
-      send(res, requestId, encodeOutput(routed.operation, output), false, corsHeaders);
+      const wire = encodeOutput(routed.operation, output);
+      status = wire.status;
+      send(res, requestId, wire, false, corsHeaders);
     } catch (err) {
       if (!(err instanceof ParlorError)) {
         logger.error({ err, requestId, operation, client: options.clientAddress?.(req) ?? req.socket.remoteAddress }, 'unexpected error in control-plane request');
       }
-      send(res, requestId, encodeError(err), err instanceof BodyTooLarge, corsHeaders);
+      const wire = encodeError(err);
+      status = wire.status;
+      send(res, requestId, wire, err instanceof BodyTooLarge, corsHeaders);
     }
+    options.requests?.observe(operation ?? operationOf(method, rawPath) ?? 'unknown', status, (performance.now() - started) / 1000);
   }
 
   const serverOptions = {

@@ -2,7 +2,8 @@
  * Presence gauges and counters, read when scraped. Never labelled by room (rooms are
  * unbounded): rooms are counted by audience-size bucket instead.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { mirroredCounter } from '../lib/mirrored-counter.js';
 import type { PresenceEvents } from '../chat/presence-events.js';
 import type { Presence } from '../presence/presence.js';
 
@@ -30,23 +31,11 @@ export function registerPresenceMetrics(registry: Registry, presence: Presence, 
       for (const [audience, n] of counts) this.set({ audience }, n);
     },
   });
-  const reported = { sent: 0, coalesced: 0 };
-  new Counter({
-    name: 'parlor_presence_events_sent_total',
-    help: 'parlor:user-joined, parlor:user-left and parlor:presence-summary events this node sent',
-    registers: [registry],
-    collect() {
-      this.inc(events.sent - reported.sent);
-      reported.sent = events.sent;
-    },
-  });
-  new Counter({
-    name: 'parlor_presence_events_coalesced_total',
-    help: 'Joins and leaves this node counted into a summary instead of announcing them one by one',
-    registers: [registry],
-    collect() {
-      this.inc(events.coalesced - reported.coalesced);
-      reported.coalesced = events.coalesced;
-    },
-  });
+  mirroredCounter(registry, 'parlor_presence_events_sent_total', 'parlor:user-joined, parlor:user-left and parlor:presence-summary events this node sent', () => events.sent);
+  mirroredCounter(
+    registry,
+    'parlor_presence_events_coalesced_total',
+    'Joins and leaves this node counted into a summary instead of announcing them one by one',
+    () => events.coalesced,
+  );
 }

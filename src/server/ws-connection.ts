@@ -57,6 +57,10 @@ export class Outbox {
   #scheduled = false;
   /** Connections dropped for reading too slowly (since start). */
   dropped = 0;
+  /** Frames written to chat sockets, one per frame per connection (since start). */
+  framesWritten = 0;
+  /** Bytes of those frames, WebSocket framing included (since start). */
+  bytesWritten = 0;
   readonly #sliceMs: number;
   readonly #awaitingSliceMs: number;
   readonly #awaiting: () => boolean;
@@ -172,6 +176,8 @@ export class WsConnection implements ChatConnection {
       return;
     }
     this.socket.write(this.outbox.join(queue, bytes));
+    this.outbox.framesWritten += queue.length;
+    this.outbox.bytesWritten += bytes;
   }
 
   close(code: number, reason: string): void {

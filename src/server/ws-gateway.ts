@@ -70,6 +70,27 @@ function offeredToken(req: IncomingMessage): string | undefined {
   return first === '' ? undefined : first;
 }
 
+/**
+ * Why an upgrade was refused (or did not open), for /metrics; a closed set:
+ * `handshake` 400/405 malformed upgrade · `shutting_down` 503 · `max_connections` 503 node cap ·
+ * `per_ip` 503 per-address cap · `auth` 401 token missing, invalid, expired or already used ·
+ * `room_not_found` 404 · `banned` 403 · `abandoned` the client left before its token was redeemed ·
+ * `error` 500.
+ */
+export const CONNECTION_REFUSALS = ['handshake', 'shutting_down', 'max_connections', 'per_ip', 'auth', 'room_not_found', 'banned', 'abandoned', 'error'] as const;
+export type ConnectionRefusal = (typeof CONNECTION_REFUSALS)[number];
+
+function admissionRefusal(status: 401 | 403 | 404): ConnectionRefusal {
+  switch (status) {
+    case 401:
+      return 'auth';
+    case 403:
+      return 'banned';
+    case 404:
+      return 'room_not_found';
+  }
+}
+
 const peerAddress: ClientAddress = (req) => plainAddress(req.socket.remoteAddress ?? '');
 
 export class WsGateway {
@@ -83,6 +104,8 @@ export class WsGateway {
   readonly #perIp = new Map<string, number>();
   /** Upgrades refused 503 by the per-address cap (since start). */
   refusedPerIp = 0;
+  /** Upgrades that opened no connection, by reason (since start). */
+  readonly refused = Object.fromEntries(CONNECTION_REFUSALS.map((r) => [r, 0])) as Record<ConnectionRefusal, number>;
   #phase = 0;
   #opened = 0;
   #closing = false;
@@ -107,6 +130,11 @@ export class WsGateway {
     return this.#connections.size;
   }
 
+  /** Chat connections opened (since start). */
+  get openedTotal(): number {
+    return this.#opened;
+  }
+
   get policyCloses(): number {
     return this.options.chat.policyCloses;
   }
@@ -115,30 +143,48 @@ export class WsGateway {
     return this.#outbox.dropped;
   }
 
+  /** Frames and their bytes written to chat sockets (since start). */
+  get written(): { readonly frames: number; readonly bytes: number } {
+    return { frames: this.#outbox.framesWritten, bytes: this.#outbox.bytesWritten };
+  }
+
   /** The HTTP server's upgrade hook. */
   readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', ignore);
     this.#upgrade(req, socket, head).catch((err: unknown) => {
       this.options.log.error({ err }, 'chat upgrade failed');
+      this.refused.error++;
       refuse(socket, 500, 'Internal error');
     });
   };
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const refused = this.refused;
     const problem = handshakeProblem(req);
-    if (problem) return refuse(socket, problem.status, problem.message, problem.headers);
-    if (this.#closing) return refuse(socket, 503, 'The server is shutting down');
+    if (problem) {
+      refused.handshake++;
+      return refuse(socket, problem.status, problem.message, problem.headers);
+    }
+    if (this.#closing) {
+      refused.shutting_down++;
+      return refuse(socket, 503, 'The server is shutting down');
+    }
     if (this.#connections.size + this.#handshakes >= this.options.maxConnections) {
+      refused.max_connections++;
       return refuse(socket, 503, 'Too many chat connections on this server');
     }
     const ip = (this.options.clientAddress ?? peerAddress)(req);
     const perIpCap = this.options.maxConnectionsPerIp ?? 0;
     if (perIpCap > 0 && (this.#perIp.get(ip) ?? 0) >= perIpCap) {
       this.refusedPerIp++;
+      refused.per_ip++;
       return refuse(socket, 503, 'Too many chat connections from this address');
     }
     const token = offeredToken(req);
-    if (token === undefined) return refuse(socket, 401, 'A chat token is required as the WebSocket sub-protocol');
+    if (token === undefined) {
+      refused.auth++;
+      return refuse(socket, 401, 'A chat token is required as the WebSocket sub-protocol');
+    }
     this.#handshakes++;
     this.#countIp(ip, 1);
     let admission;
@@ -146,13 +192,18 @@ export class WsGateway {
     try {
       admission = await this.options.chat.admit(token, () => !this.#closing && socket.readable && socket.writable);
       if (admission.kind === 'abandoned') {
+        refused.abandoned++;
         socket.destroy();
         return;
       }
-      if (admission.kind === 'refused') return refuse(socket, admission.status, admission.message);
+      if (admission.kind === 'refused') {
+        refused[admissionRefusal(admission.status)]++;
+        return refuse(socket, admission.status, admission.message);
+      }
       const accepted = admission;
       if (this.#closing) {
         this.options.chat.release(accepted);
+        refused.shutting_down++;
         return refuse(socket, 503, 'The server is shutting down');
       }
       opened = true;

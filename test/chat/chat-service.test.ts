@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { ChatService } from '../../src/chat/chat-service.js';
-import type { ChatConnection, WireFrame } from '../../src/chat/connection.js';
 import { NO_CHAT_LOG } from '../../src/chat-log/chat-logger.js';
 import type { Room } from '../../src/domain/room.js';
 import { LocalFanOut } from '../../src/fan-out/local-fan-out.js';
@@ -14,18 +13,7 @@ import { MemoryPresence } from '../../src/presence/memory-presence.js';
 import { MemoryRateLimiter } from '../../src/rate-limit/memory-rate-limiter.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SAMPLE_ROOM } from '../helpers/room-fixture.js';
-
-class FakeConnection implements ChatConnection {
-  readonly ip = '192.0.2.1';
-  readonly frames: Record<string, unknown>[] = [];
-  closedWith: number | undefined;
-  send(frame: WireFrame): void {
-    this.frames.push(JSON.parse(Buffer.from(frame).toString('utf8')) as Record<string, unknown>);
-  }
-  close(code: number): void {
-    this.closedWith = code;
-  }
-}
+import { FakeConnection } from '../helpers/fake-connection.js';
 
 const ROOM: Room = SAMPLE_ROOM;
 

@@ -7,6 +7,7 @@ import { registerRedisMetrics } from '../../src/fan-out/redis-metrics.js';
 import { RedisRateLimiter } from '../../src/rate-limit/redis-rate-limiter.js';
 import type { Envelope } from '../../src/domain/envelope.js';
 import { rawRedis, recordingLog, REDIS_URL, uniqueClusterName } from '../helpers/redis.js';
+import { changeBroadcastContract } from './change-broadcast.contract.js';
 import { fanOutContract } from './fan-out.contract.js';
 
 async function twoNodes(clusterName = uniqueClusterName('fan-out')) {
@@ -18,6 +19,7 @@ async function twoNodes(clusterName = uniqueClusterName('fan-out')) {
 }
 
 fanOutContract('RedisFanOut', () => twoNodes());
+changeBroadcastContract('RedisFanOut', () => twoNodes());
 
 test('RedisFanOut: a malformed text on a channel is counted, logged and dropped; delivery goes on', async () => {
   const { a, b, log, clusterName, close } = await twoNodes();

@@ -25,7 +25,7 @@ test('every kind survives encode → decode, with its origin', () => {
     { kind: 'disconnect-user', roomArn: room.arn, userId: 'u', frame: '{}' },
     { kind: 'room-updated', roomArn: room.arn, room },
     { kind: 'room-updated', roomArn: room.arn, room: { ...room, messageReviewHandler: { uri: 'arn:aws:lambda:us-east-1:123456789012:function:f', fallbackResult: 'DENY' } } },
-    { kind: 'room-deleted', roomArn: room.arn, frame: '{}' },
+    { kind: 'room-deleted', roomArn: room.arn, room, frame: '{}' },
     { kind: 'bans-changed', roomArn: room.arn, userId: 'u' },
   ];
   for (const envelope of envelopes) {

@@ -54,7 +54,12 @@ function setup(script: Script, options: { timeoutMs?: number; maxInFlightPerHand
     const values = metric!.values as Array<{ value: number; metricName?: string }>;
     return values.filter((x) => x.metricName === 'parlor_review_duration_seconds_count').reduce((n, x) => n + Number(x.value), 0);
   };
-  return { gate, reviewer, count, observed, answersAwaited: answers.answersAwaited };
+  /** Value of the parlor_reviews_in_flight gauge. */
+  const inFlight = async (): Promise<number> => {
+    const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'parlor_reviews_in_flight');
+    return Number(metric?.values[0]?.value ?? NaN);
+  };
+  return { gate, reviewer, count, observed, inFlight, answersAwaited: answers.answersAwaited };
 }
 
 describe('answers', () => {
@@ -122,7 +127,7 @@ describe('invalid answers take the fallback', () => {
     test(`${what} → ALLOW fallback delivers the original; DENY fallback refuses`, async () => {
       const { gate, count } = setup(async () => raw);
       assert.deepEqual(await gate.review(handler('ALLOW'), 5, SAMPLE_REQUEST), ORIGINAL);
-      assert.deepEqual(await gate.review(handler('DENY'), 5, SAMPLE_REQUEST), { kind: 'deny' });
+      assert.deepEqual(await gate.review(handler('DENY'), 5, SAMPLE_REQUEST), { kind: 'deny', fallback: true });
       assert.equal(await count('fallback', 'invalid'), 2);
     });
   }
@@ -136,7 +141,7 @@ describe('deadline and failures', () => {
       const started = performance.now();
       const decision = await within(gate.review(handler(fallbackResult), 500, SAMPLE_REQUEST), 2000, 'fallback');
       const took = performance.now() - started;
-      assert.deepEqual(decision, fallbackResult === 'ALLOW' ? ORIGINAL : { kind: 'deny' });
+      assert.deepEqual(decision, fallbackResult === 'ALLOW' ? ORIGINAL : { kind: 'deny', fallback: true });
       assert.ok(took >= 45, `not before the deadline (${took.toFixed(1)} ms)`);
       assert.ok(reviewer.calls[0]!.reason !== undefined, 'the invocation was told to stop');
       assert.equal(await count('fallback', 'timeout'), 1);
@@ -146,7 +151,7 @@ describe('deadline and failures', () => {
       const { gate, count } = setup(async () => {
         throw new Error('HTTP 500');
       });
-      assert.deepEqual(await gate.review(handler(fallbackResult), 500, SAMPLE_REQUEST), fallbackResult === 'ALLOW' ? ORIGINAL : { kind: 'deny' });
+      assert.deepEqual(await gate.review(handler(fallbackResult), 500, SAMPLE_REQUEST), fallbackResult === 'ALLOW' ? ORIGINAL : { kind: 'deny', fallback: true });
       assert.equal(await count('fallback', 'error'), 1);
     });
   }
@@ -213,7 +218,7 @@ describe('awaited answers (the fan-out yields sooner while any are awaited)', ()
     const decision = gate.review(handler('DENY'), 500, SAMPLE_REQUEST);
     await Promise.resolve();
     assert.equal(answersAwaited(), true);
-    assert.deepEqual(await within(decision, 2000, 'fallback'), { kind: 'deny' });
+    assert.deepEqual(await within(decision, 2000, 'fallback'), { kind: 'deny', fallback: true });
     assert.equal(answersAwaited(), false);
   });
 });
@@ -227,7 +232,7 @@ describe('concurrency bound', () => {
     });
     const held = [gate.review(handler(), 500, SAMPLE_REQUEST), gate.review(handler(), 500, SAMPLE_REQUEST)];
     const started = performance.now();
-    assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny' });
+    assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny', fallback: true });
     assert.deepEqual(await gate.review(handler('ALLOW'), 500, SAMPLE_REQUEST), ORIGINAL);
     assert.ok(performance.now() - started < 100, 'no waiting for a slot');
     assert.equal(reviewer.calls.length, 2, 'overflow never reaches the handler');
@@ -252,17 +257,20 @@ describe('concurrency bound', () => {
 
   test('a timed-out call keeps its slot until the reviewer really settles', async () => {
     const release: Array<(raw: string) => void> = [];
-    const { gate, count } = setup(() => new Promise<string>((resolve) => release.push(resolve)), {
+    const { gate, count, inFlight } = setup(() => new Promise<string>((resolve) => release.push(resolve)), {
       maxInFlightPerHandler: 1,
       timeoutMs: 20,
     });
-    assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny' });
+    assert.equal(await inFlight(), 0);
+    assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny', fallback: true });
     assert.equal(await count('fallback', 'timeout'), 1);
-    assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny' });
+    assert.equal(await inFlight(), 1, 'the timed-out call is still in flight');
+    assert.deepEqual(await gate.review(handler('DENY'), 500, SAMPLE_REQUEST), { kind: 'deny', fallback: true });
     assert.equal(await count('fallback', 'overload'), 1);
     release.shift()!('{"ReviewResult":"ALLOW"}');
     // The slot frees in a microtask after the reviewer settles.
     await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await inFlight(), 0);
     const next = gate.review(handler('DENY'), 500, SAMPLE_REQUEST);
     release.shift()!('{"ReviewResult":"ALLOW"}');
     assert.deepEqual(await next, ORIGINAL);
