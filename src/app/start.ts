@@ -9,6 +9,7 @@
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Server as TlsServer } from 'node:tls';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
@@ -27,6 +28,7 @@ import { clientAddressResolver } from '../server/client-address.js';
 import { createCors } from '../server/cors.js';
 import { ControlPlaneMetrics } from '../server/control-plane-metrics.js';
 import { createHttpServer, HttpStats, stopHttpServer } from '../server/http-server.js';
+import { StaticFiles } from '../server/static-files.js';
 import { encodeTextFrame } from '../server/ws-frame.js';
 import { WsGateway } from '../server/ws-gateway.js';
 import { registerPresenceMetrics } from '../server/presence-metrics.js';
@@ -105,7 +107,19 @@ export interface StartOptions {
   /** HTTP slow-client bounds in ms (defaults in http-server.ts). */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** The built web console served under /console (default: dist/console of this package). */
+  readonly consoleDir?: string;
 }
+
+/** Where `npm run build` puts the console: `<package>/dist/console`, from src/app or dist/app alike. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+
+/** What the console's pages may load and reach: only this origin (and its chat WebSocket), never framed. */
+const CONSOLE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'referrer-policy': 'no-referrer',
+};
 
 export async function startParlor(
   config: Config,
@@ -207,6 +221,15 @@ async function build(
   const deps: ControlPlaneDeps = { store, now, changes: chat.changes, chat, history };
   const handlers: OperationHandlers = { ...CONTROL_PLANE_HANDLERS, ...CHAT_HANDLERS };
 
+  const consoleFiles = new StaticFiles('/console', options.consoleDir ?? DEFAULT_CONSOLE_DIR, CONSOLE_HEADERS, 'The console is not built: run `npm run build`, then restart Parlor.');
+  // What the console must know before its first call (docs/adr/0060-console-config-json.md).
+  const consoleConfig = JSON.stringify({
+    auth: authenticator.mode,
+    region: config.region,
+    mode: backend.mode,
+    node: nodeId,
+    metricsToken: metricsToken !== undefined,
+  });
   const server = createHttpServer({
     authenticator,
     handlers,
@@ -221,7 +244,9 @@ async function build(
       },
       '/metrics': async (req) =>
         metricsToken !== undefined && !bearerMatches(req, metricsToken) ? BEARER_REQUIRED : { contentType: metrics.contentType, body: await metrics.metrics() },
+      '/console/config.json': async () => ({ contentType: 'application/json', headers: { 'cache-control': 'no-store', ...CONSOLE_HEADERS }, body: consoleConfig }),
     },
+    staticFiles: consoleFiles,
     ...(tls ? { tls } : {}),
     cors: createCors(config.corsOrigins),
     clientAddress,

@@ -24,6 +24,7 @@ import { ParlorError, ValidationException } from '../domain/errors.js';
 import { decodeInput, encodeError, encodeOutput, operationOf, route, type WireResponse } from '../protocol/rest-json.js';
 import type { ClientAddress } from './client-address.js';
 import type { Cors } from './cors.js';
+import type { StaticFiles } from './static-files.js';
 
 /** Largest control-plane request body accepted, in bytes (the largest valid input is ~30 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -49,6 +50,8 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Extra GET endpoints outside the AWS API (`/healthz`, `/metrics`), answered as given. */
   readonly plainRoutes?: Readonly<Record<string, (req: IncomingMessage) => Promise<PlainAnswer>>>;
+  /** Built files served on GET/HEAD under their prefix (the web console), after plainRoutes. */
+  readonly staticFiles?: StaticFiles;
   /** Receives every WebSocket upgrade request. Without it upgrades are refused. */
   readonly onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** PEM certificate chain and key: serve HTTPS (and wss) instead of HTTP. */
@@ -160,6 +163,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (plain) {
       const { status = 200, headers = {}, contentType, body } = await plain(req);
       send(res, requestId, { status, headers: { ...headers, 'content-type': contentType }, body }, false, corsHeaders);
+      return;
+    }
+    const file = method === 'GET' || method === 'HEAD' ? options.staticFiles?.answer(rawPath) : undefined;
+    if (file) {
+      res.writeHead(file.status, { ...file.headers, 'content-length': file.body.length });
+      res.end(method === 'HEAD' ? undefined : file.body);
       return;
     }
     const started = performance.now();
