@@ -12,14 +12,16 @@ import {
   type GetLoggingConfigurationResponse,
 } from '@aws-sdk/client-ivschat';
 import { useState } from 'preact/hooks';
-import { describeError, fieldProblem, type ShownError } from '../api/errors';
+import { fieldProblem, type ShownError } from '../api/errors';
 import { allLoggingConfigurations, destinationText } from '../api/lists';
 import { readMetrics } from '../api/metrics';
 import type { Session } from '../api/session';
 import { ConfirmDialog } from '../ui/dialog';
 import { ErrorBox, Notice } from '../ui/error-box';
 import { SelectField, TextField } from '../ui/field';
-import { formatClock, formatTime } from '../ui/format';
+import { formatTime } from '../ui/format';
+import { ResourceFacts } from '../ui/resource-facts';
+import { useAction } from '../ui/use-action';
 import { arnOf, arnSegments, href, navigate } from '../ui/router';
 import { useAsync } from '../ui/use-async';
 
@@ -161,20 +163,14 @@ function LoggingList({ session }: { session: Session }) {
 
 function CreateForm({ session, onCancel, onCreated }: { session: Session; onCancel: () => void; onCreated: () => void }) {
   const [values, setValues] = useState<Values>({ name: '', kind: 's3', target: '' });
-  const [error, setError] = useState<ShownError | undefined>();
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
+  const { error, busy } = create;
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await create.run(async () => {
       await session.ivs.send(new CreateLoggingConfigurationCommand({ ...(values.name.trim() ? { name: values.name.trim() } : {}), destinationConfiguration: destination(values) }));
       onCreated();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card create-logging" onSubmit={submit} aria-labelledby="create-logging-title">
@@ -214,24 +210,15 @@ function LoggingConfigurationPage({ session, arn }: { session: Session; arn: str
 
 function EditLogging({ session, config, onSaved }: { session: Session; config: GetLoggingConfigurationResponse; onSaved: () => void }) {
   const [values, setValues] = useState(() => valuesOf(config));
-  const [error, setError] = useState<ShownError | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
+  const { error, notice, busy } = save;
   const [deleting, setDeleting] = useState(false);
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
+    await save.run(async () => {
       await session.ivs.send(new UpdateLoggingConfigurationCommand({ identifier: config.arn!, name: values.name.trim(), destinationConfiguration: destination(values) }));
-      setNotice(`Saved at ${formatClock(new Date())}`);
       onSaved();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    }, 'Saved');
   };
   return (
     <>
@@ -252,21 +239,10 @@ function EditLogging({ session, config, onSaved }: { session: Session; config: G
           </div>
         </form>
         <div>
-          <div class="card">
-            <h2>Details</h2>
-            <dl class="facts">
-              <dt>Delivers to</dt>
-              <dd>{destinationText(config.destinationConfiguration)}</dd>
-              <dt>ARN</dt>
-              <dd>
-                <code>{config.arn}</code>
-              </dd>
-              <dt>Created</dt>
-              <dd>{formatTime(config.createTime)}</dd>
-              <dt>Updated</dt>
-              <dd>{formatTime(config.updateTime)}</dd>
-            </dl>
-          </div>
+          <ResourceFacts arn={config.arn} createTime={config.createTime} updateTime={config.updateTime}>
+            <dt>Delivers to</dt>
+            <dd>{destinationText(config.destinationConfiguration)}</dd>
+          </ResourceFacts>
           <div class="card">
             <h2>Delete this logging configuration</h2>
             <p class="muted">Rooms that use it stop logging to it.</p>

@@ -117,8 +117,7 @@ function UserTable({ rows, self, onDisconnect, onBan }: { rows: readonly UserRow
       <thead>
         <tr>
           <th scope="col">User</th>
-          <th scope="col">Connections</th>
-          <th scope="col">Since</th>
+          <th scope="col">Connected</th>
           <th scope="col">
             <span class="sr-only">Actions</span>
           </th>
@@ -127,13 +126,17 @@ function UserTable({ rows, self, onDisconnect, onBan }: { rows: readonly UserRow
       <tbody>
         {rows.map((u) => (
           <tr key={u.userId} data-user={u.userId}>
-            <td data-label="User" class="wrap">
-              <strong>{u.userId}</strong>
-              {u.userId === self ? <span class="pill"> this console</span> : null}
-              {u.attributes && Object.keys(u.attributes).length > 0 ? <div class="muted small">{Object.entries(u.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}</div> : null}
+            <td data-label="User">
+              <div class="user-id">{u.userId}</div>
+              {u.userId === self ? <div class="muted small">this console</div> : null}
+              {u.userId !== self && u.attributes && Object.keys(u.attributes).length > 0 ? (
+                <div class="muted small">{Object.entries(u.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}</div>
+              ) : null}
             </td>
-            <td data-label="Connections">{u.connections ?? '—'}</td>
-            <td data-label="Since">{u.connectTime ? formatClock(new Date(u.connectTime)) : '—'}</td>
+            <td data-label="Connected" class="small">
+              {u.connections !== undefined ? `${u.connections} ${u.connections === 1 ? 'connection' : 'connections'}` : '—'}
+              {u.connectTime ? <div class="muted">since {formatClock(new Date(u.connectTime))}</div> : null}
+            </td>
             <td class="actions">
               {u.userId !== self ? (
                 <>
@@ -265,7 +268,7 @@ function ChatPane({ chat, onDisconnect, onBan }: { chat: LiveChat } & UserAction
   };
   const status = chat.state === 'connected' ? 'Connected' : chat.state === 'connecting' ? 'Connecting…' : 'Disconnected';
   return (
-    <section class="card chat" aria-labelledby="chat-title">
+    <section class="card chat" aria-labelledby="chat-title" data-state={chat.state}>
       <div class="chat-head">
         <h2 id="chat-title">Chat</h2>
         <span class="small" role="status">

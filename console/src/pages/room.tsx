@@ -4,16 +4,17 @@
  */
 import { DeleteRoomCommand, GetRoomCommand, TagResourceCommand, UntagResourceCommand, UpdateRoomCommand, type GetRoomResponse, type LoggingConfigurationSummary } from '@aws-sdk/client-ivschat';
 import { useEffect, useState } from 'preact/hooks';
-import { describeError, fieldProblem, type ShownError } from '../api/errors';
+import { fieldProblem } from '../api/errors';
 import { allLoggingConfigurations } from '../api/lists';
 import { isParlorTag, PARLOR_SETTINGS } from '../api/parlor-settings';
 import type { Session } from '../api/session';
 import { ConfirmDialog } from '../ui/dialog';
 import { ErrorBox, Notice } from '../ui/error-box';
 import { Field, described, fieldId, NOT_A_NUMBER, parseNumber, TextField } from '../ui/field';
-import { formatClock, formatTime } from '../ui/format';
 import { arnOf, href, navigate } from '../ui/router';
 import { roomInput, RoomFormFields, type RoomFormValues } from '../ui/room-form';
+import { ResourceFacts } from '../ui/resource-facts';
+import { useAction } from '../ui/use-action';
 import { useAsync } from '../ui/use-async';
 import { RoomLive } from './room-live';
 
@@ -82,23 +83,12 @@ function Settings({ session, room, configs, onSaved }: { session: Session; room:
         <div>
           <ParlorSettingsForm session={session} room={room} onSaved={onSaved} />
           <TagsForm session={session} room={room} onSaved={onSaved} />
-          <div class="card">
-            <h2>Details</h2>
-            <dl class="facts">
-              <dt>ARN</dt>
-              <dd>
-                <code>{room.arn}</code>
-              </dd>
-              <dt>ID</dt>
-              <dd>
-                <code>{room.id}</code>
-              </dd>
-              <dt>Created</dt>
-              <dd>{formatTime(room.createTime)}</dd>
-              <dt>Updated</dt>
-              <dd>{formatTime(room.updateTime)}</dd>
-            </dl>
-          </div>
+          <ResourceFacts arn={room.arn} createTime={room.createTime} updateTime={room.updateTime}>
+            <dt>ID</dt>
+            <dd>
+              <code>{room.id}</code>
+            </dd>
+          </ResourceFacts>
           <div class="card">
             <h2>Delete this room</h2>
             <p class="muted">Everyone connected is disconnected, and its kept messages and bans go with it. This cannot be undone.</p>
@@ -125,31 +115,10 @@ function Settings({ session, room, configs, onSaved }: { session: Session; room:
   );
 }
 
-/** Runs a save: clears the last error, shows the server's on failure, a dated notice on success. */
-function useSave(): { error: ShownError | undefined; notice: string | undefined; busy: boolean; run: (f: () => Promise<void>) => Promise<void>; setError: (e: ShownError | undefined) => void } {
-  const [error, setError] = useState<ShownError | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const run = async (f: () => Promise<void>): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      await f();
-      setNotice(`Saved at ${formatClock(new Date())}`);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { error, notice, busy, run, setError };
-}
-
 function RoomSettingsForm({ session, room, configs, onSaved }: { session: Session; room: GetRoomResponse; configs: LoggingConfigurationSummary[] | undefined; onSaved: () => void }) {
   const [values, setValues] = useState(() => valuesOf(room));
   const [problems, setProblems] = useState<Map<string, string>>(new Map());
-  const save = useSave();
+  const save = useAction();
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     const { input, problems: local } = roomInput(values, true);
@@ -158,7 +127,7 @@ function RoomSettingsForm({ session, room, configs, onSaved }: { session: Sessio
     await save.run(async () => {
       await session.ivs.send(new UpdateRoomCommand({ identifier: room.arn!, ...input }));
       onSaved();
-    });
+    }, 'Saved');
   };
   return (
     <form class="card room-settings" onSubmit={submit} aria-labelledby="room-settings-title">
@@ -179,7 +148,7 @@ function ParlorSettingsForm({ session, room, onSaved }: { session: Session; room
   const tags = room.tags ?? {};
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(PARLOR_SETTINGS.map((s) => [s.tag, tags[s.tag] ?? ''])));
   const [problems, setProblems] = useState<Map<string, string>>(new Map());
-  const save = useSave();
+  const save = useAction();
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     const local = new Map<string, string>();
@@ -198,7 +167,7 @@ function ParlorSettingsForm({ session, room, onSaved }: { session: Session; room
       if (Object.keys(set).length > 0) await session.ivs.send(new TagResourceCommand({ resourceArn: room.arn!, tags: set }));
       if (unset.length > 0) await session.ivs.send(new UntagResourceCommand({ resourceArn: room.arn!, tagKeys: unset }));
       onSaved();
-    });
+    }, 'Saved');
   };
   return (
     <form class="card parlor-settings" onSubmit={submit} aria-labelledby="parlor-settings-title">
@@ -245,7 +214,7 @@ interface TagRow {
 function TagsForm({ session, room, onSaved }: { session: Session; room: GetRoomResponse; onSaved: () => void }) {
   const original = Object.entries(room.tags ?? {}).filter(([k]) => !isParlorTag(k));
   const [rows, setRows] = useState<TagRow[]>(() => original.map(([key, value]) => ({ key, value })));
-  const save = useSave();
+  const save = useAction();
   useEffect(() => setRows(original.map(([key, value]) => ({ key, value }))), [room.updateTime]);
   const update = (i: number, patch: Partial<TagRow>): void => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const submit = async (e: Event): Promise<void> => {
@@ -257,7 +226,7 @@ function TagsForm({ session, room, onSaved }: { session: Session; room: GetRoomR
       if (Object.keys(set).length > 0) await session.ivs.send(new TagResourceCommand({ resourceArn: room.arn!, tags: set }));
       if (removed.length > 0) await session.ivs.send(new UntagResourceCommand({ resourceArn: room.arn!, tagKeys: removed }));
       onSaved();
-    });
+    }, 'Saved');
   };
   const tagsProblem = save.error ? [...save.error.fields].find(([name]) => name.startsWith('tags'))?.[1] : undefined;
   return (

@@ -24,7 +24,11 @@ export function RateChart({ label, data, height = 180 }: Props) {
         legend: { show: false },
         cursor: { show: true, drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.2))] } },
-        axes: [{ stroke: '#5d6578', grid: { stroke: '#eef0f4' } }, { stroke: '#5d6578', grid: { stroke: '#eef0f4' }, size: 40 }],
+        axes: [
+          // Clock times only: uPlot's default adds a date line under the first tick, which collides at this width.
+          { stroke: '#5d6578', grid: { stroke: '#eef0f4' }, space: 70, values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })) },
+          { stroke: '#5d6578', grid: { stroke: '#eef0f4' }, size: 40 },
+        ],
         series: [{}, { label, stroke: '#2f5bd3', width: 2, fill: 'rgba(47, 91, 211, 0.12)', points: { show: false } }],
       },
       [data[0] as number[], data[1] as number[]],
