@@ -8,7 +8,20 @@ export interface RoomTokens {
 }
 
 export type RunnerToLoadgen =
-  | { readonly type: 'connect'; readonly host: string; readonly port: number; readonly rooms: readonly RoomTokens[]; readonly concurrency: number }
+  /**
+   * Open every connection: publishers to `port`; subscribers to `subscriberPort` when given (a
+   * second cluster node), else to `port`. With `timePublishers: false` the latency figures count
+   * only subscribers' deliveries (their path may differ from the publishers' own echo).
+   */
+  | {
+      readonly type: 'connect';
+      readonly host: string;
+      readonly port: number;
+      readonly subscriberPort?: number;
+      readonly timePublishers?: boolean;
+      readonly rooms: readonly RoomTokens[];
+      readonly concurrency: number;
+    }
   /** Start publishing: every publisher sends `perPublisherHz` frames a second, at most `maxSeq` each. */
   | { readonly type: 'publish'; readonly perPublisherHz: number; readonly maxSeq: number; readonly contentBytes: number }
   | { readonly type: 'window-start' }

@@ -24,6 +24,8 @@ interface Conn {
   /** Publisher number inside the room, -1 for a subscriber. */
   readonly publisher: number;
   readonly token: string;
+  /** The server port this connection opens to. */
+  readonly port: number;
   socket: Socket | undefined;
   pending: Buffer | undefined;
   open: boolean;
@@ -35,6 +37,8 @@ let conns: Conn[] = [];
 let connsPerRoom: number[] = [];
 let recorder: Recorder | undefined;
 let dropped = 0;
+/** Whether publishers' deliveries (their own echo) count in the latency figures. */
+let timePublishers = true;
 let stopping = false;
 const timers: NodeJS.Timeout[] = [];
 let windowCpu: NodeJS.CpuUsage | undefined;
@@ -60,7 +64,7 @@ function onText(conn: Conn, buf: Buffer, start: number, end: number, now: number
     const [publisher, i1] = digits(buf, at + CONTENT_KEY.length, end);
     const [seq, i2] = digits(buf, i1, end);
     const [sentUs] = digits(buf, i2, end);
-    if (publisher >= 0 && seq >= 0 && sentUs >= 0) rec.recordDelivery(conn.index, conn.room, publisher, seq, sentUs, now);
+    if (publisher >= 0 && seq >= 0 && sentUs >= 0) rec.recordDelivery(conn.index, conn.room, publisher, seq, sentUs, now, timePublishers || conn.publisher < 0);
     return;
   }
   const errorAt = buf.indexOf(ERROR_TYPE, start);
@@ -103,7 +107,8 @@ function onData(conn: Conn, buf: Buffer, n: number): void {
   if (off < n) conn.pending = Buffer.from(buf.subarray(off, n));
 }
 
-function open(conn: Conn, host: string, port: number): Promise<string | undefined> {
+function open(conn: Conn, host: string): Promise<string | undefined> {
+  const { port } = conn;
   return new Promise((resolve) => {
     const req = upgradeRequest(host, port, conn.token);
     let head: Buffer = Buffer.alloc(0);
@@ -155,13 +160,16 @@ function open(conn: Conn, host: string, port: number): Promise<string | undefine
   });
 }
 
-async function connectAll(host: string, port: number, rooms: readonly RoomTokens[], concurrency: number): Promise<void> {
+async function connectAll(msg: Extract<RunnerToLoadgen, { type: 'connect' }>): Promise<void> {
+  const { host, port, rooms, concurrency } = msg;
+  const subscriberPort = msg.subscriberPort ?? port;
+  timePublishers = msg.timePublishers ?? true;
   const started = Date.now();
   conns = [];
   connsPerRoom = rooms.map((r) => r.publishers.length + r.subscribers.length);
   rooms.forEach((r, room) => {
-    r.publishers.forEach((token, publisher) => conns.push({ index: conns.length, room, publisher, token, socket: undefined, pending: undefined, open: false }));
-    r.subscribers.forEach((token) => conns.push({ index: conns.length, room, publisher: -1, token, socket: undefined, pending: undefined, open: false }));
+    r.publishers.forEach((token, publisher) => conns.push({ index: conns.length, room, publisher, token, port, socket: undefined, pending: undefined, open: false }));
+    r.subscribers.forEach((token) => conns.push({ index: conns.length, room, publisher: -1, token, port: subscriberPort, socket: undefined, pending: undefined, open: false }));
   });
   let next = 0;
   let failed = 0;
@@ -169,7 +177,7 @@ async function connectAll(host: string, port: number, rooms: readonly RoomTokens
   const worker = async (): Promise<void> => {
     while (next < conns.length) {
       const conn = conns[next++]!;
-      const reason = await open(conn, host, port);
+      const reason = await open(conn, host);
       if (reason !== undefined) {
         failed++;
         if (reasons.size < 5) reasons.add(reason);
@@ -250,7 +258,7 @@ process.on('SIGTERM', () => process.exit(0));
 process.on('message', (msg: RunnerToLoadgen) => {
   switch (msg.type) {
     case 'connect':
-      void connectAll(msg.host, msg.port, msg.rooms, msg.concurrency);
+      void connectAll(msg);
       break;
     case 'publish':
       publish(msg.perPublisherHz, msg.maxSeq, msg.contentBytes);

@@ -69,8 +69,8 @@ export class Recorder {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
 
-  /** One MESSAGE frame read by connection `conn` of `room` at `nowUs`. */
-  recordDelivery(conn: number, room: number, publisher: number, seq: number, sentUs: number, nowUs: number): void {
+  /** One MESSAGE frame read by connection `conn` of `room` at `nowUs`; `timed`: it counts in the latency figures. */
+  recordDelivery(conn: number, room: number, publisher: number, seq: number, sentUs: number, nowUs: number, timed = true): void {
     if (publisher >= this.publishersPerRoom || seq >= this.maxSeq) return;
     const i = this.messageIndex(room, publisher, seq);
     if (this.delivered[i] !== 0xffff) this.delivered[i]!++;
@@ -78,7 +78,7 @@ export class Recorder {
     if (seq <= this.lastSeq[slot]!) this.outOfOrder++;
     else this.lastSeq[slot] = seq;
     if (nowUs >= this.windowStartUs && nowUs < this.windowEndUs && this.windowStartUs > 0) this.deliveriesInWindow++;
-    if (sentUs >= this.windowStartUs && sentUs < this.windowEndUs && this.windowStartUs > 0) {
+    if (timed && sentUs >= this.windowStartUs && sentUs < this.windowEndUs && this.windowStartUs > 0) {
       const bucket = Math.min(Math.max(0, Math.floor((nowUs - sentUs) / BUCKET_US)), this.latency.length - 1);
       this.latency[bucket]!++;
     }

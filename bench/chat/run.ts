@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openFilesLimit, TASKSET_AVAILABLE } from './proc.js';
 import { ceilingLines, comparisonTable, COMPARISONS, stepLine, stepTable } from './report.js';
-import { LOADGEN_CORE, runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
+import { loadFlags, loadOptions, LOADGEN_CORE, parsePlan, runStep, type StepOptions, type StepPlan, type StepRecord } from './step.js';
 import { SERVER_CORE, TARGET_NAMES, TARGETS, type TargetName } from './targets.js';
 
 const { values } = parseArgs({
@@ -28,12 +28,7 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     'max-rooms': { type: 'string', default: '4' },
-    duration: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '3' },
-    drain: { type: 'string', default: '5' },
-    publishers: { type: 'string', default: '10' },
-    rate: { type: 'string', default: '100' },
-    'content-bytes': { type: 'string', default: '40' },
+    ...loadFlags(5),
     json: { type: 'string' },
   },
 });
@@ -42,24 +37,12 @@ const targets = (values.only?.split(',') ?? TARGET_NAMES).map((t) => {
   if (!(t in TARGETS)) throw new Error(`--only: unknown target ${t}; the targets are:\n${TARGET_NAMES.map((n) => `  ${n}: ${TARGETS[n].about}`).join('\n')}`);
   return t as TargetName;
 });
-const opts: StepOptions = {
-  publishers: Number(values.publishers),
-  roomRate: Number(values.rate),
-  warmupMs: Number(values.warmup) * 1000,
-  measureMs: Number(values.duration) * 1000,
-  drainMs: Number(values.drain) * 1000,
-  contentBytes: Number(values['content-bytes']),
-};
-const parsePlan = (s: string): StepPlan => {
-  const m = /^(\d+)x(\d+)$/.exec(s.trim());
-  if (m === null) throw new Error(`--steps: "${s}" is not ROOMSxSUBSCRIBERS (e.g. 1x5000)`);
-  return { rooms: Number(m[1]), subscribers: Number(m[2]) };
-};
+const opts: StepOptions = loadOptions(values);
 const fixedSteps = values.steps !== undefined;
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number, 1 or more');
 if (rounds > 1 && !fixedSteps) throw new Error('--rounds needs --steps (the default ladder grows with what each target sustains)');
-const basePlans: StepPlan[] = fixedSteps ? values.steps!.split(',').map(parsePlan) : [1000, 2000, 5000].map((subscribers) => ({ rooms: 1, subscribers }));
+const basePlans: StepPlan[] = fixedSteps ? values.steps!.split(',').map((p) => parsePlan('steps', p)) : [1000, 2000, 5000].map((subscribers) => ({ rooms: 1, subscribers }));
 // Every connection is one file descriptor in the server and one in the load generator.
 const fdLimit = openFilesLimit();
 const maxConnections = fdLimit - 200;

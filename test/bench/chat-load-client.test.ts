@@ -103,3 +103,15 @@ test('Recorder counts missing, surplus and out-of-order deliveries per message',
   assert.equal(rec.percentileMs(50), 1.2);
   assert.equal(rec.percentileMs(100), 1.3);
 });
+
+test('Recorder counts an untimed delivery (a publisher\'s own echo) without timing it', () => {
+  const rec = new Recorder(1, 1, 2, 2);
+  rec.windowStartUs = 1;
+  rec.recordSend(0, 0, 0, 100);
+  rec.recordDelivery(0, 0, 0, 0, 100, 200, false);
+  assert.ok(Number.isNaN(rec.percentileMs(50)));
+  rec.recordDelivery(1, 0, 0, 0, 100, 5100);
+  assert.equal(rec.percentileMs(50), 5.1);
+  assert.equal(rec.deliveriesInWindow, 2);
+  assert.deepEqual(rec.tally([2]), { missing: 0, surplus: 0 });
+});
