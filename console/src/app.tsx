@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { describeError, type ShownError } from './api/errors';
+import { setMetricsToken } from './api/metrics';
 import { fetchServerInfo, type ServerInfo } from './api/server-info';
 import { forgetSignIn, makeSession, storedSignIn, type Session } from './api/session';
 import { LoggingPage } from './pages/logging';
@@ -45,6 +46,7 @@ export function App() {
   if (!session) return <SignInPage info={info} onSignedIn={setSession} />;
   const signOut = (): void => {
     forgetSignIn();
+    setMetricsToken(undefined);
     setSession(undefined);
   };
   return <Shell session={session} onSignOut={signOut} />;

@@ -2,7 +2,8 @@
  * The console under enforced mode, in Chromium: a sign-in page first; a wrong secret is
  * refused with the AWS error shown; a read-only key signs in, reads rooms, and sees a change
  * refused with AccessDeniedException on screen (and nothing changed). The key lives in
- * sessionStorage only. Skipped, loudly, without /usr/bin/chromium.
+ * sessionStorage only. /metrics needs PARLOR_METRICS_TOKEN here: the overview asks for it.
+ * Skipped, loudly, without /usr/bin/chromium.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ADMIN = { accessKeyId: 'AKIACONSOLEADMIN', secretAccessKey: 'admin-secret-0123456789' };
 const READER = { accessKeyId: 'AKIACONSOLEREADER', secretAccessKey: 'reader-secret-0123456789' };
+const METRICS_TOKEN = 'metrics-token-for-the-console';
 
 let dir: string;
 let server: TestServer;
@@ -44,7 +46,7 @@ before(async () => {
   );
   const [consoleDir, b] = await Promise.all([builtConsole(), launchBrowser()]);
   browser = b;
-  server = await startTestServer({ authFile }, { consoleDir });
+  server = await startTestServer({ authFile, metricsToken: METRICS_TOKEN }, { consoleDir });
   const room = await server.client('us-east-1', ADMIN).send(new CreateRoomCommand({ name: 'guarded', maximumMessageLength: 300 }));
   roomArn = room.arn!;
   ({ page, errors } = await openPage(browser, `${server.parlor.endpoint}/console`));
@@ -74,6 +76,17 @@ test('a read-only key reads the rooms, and a change is refused with AccessDenied
   // Kept for the tab only: sessionStorage, never localStorage or a cookie.
   assert.equal(await page.evaluate(() => localStorage.length + document.cookie.length), 0);
   assert.match(await page.evaluate(() => JSON.stringify(sessionStorage)), /AKIACONSOLEREADER/);
+
+  // The overview says metrics need the token, refuses a wrong one, and reads them with the right one.
+  const ask = page.locator('form', { hasText: 'Metrics need the token' });
+  await ask.getByLabel('Metrics token').fill('wrong');
+  await ask.getByRole('button', { name: 'Use token' }).click();
+  await ask.getByText('The server refused that token').waitFor();
+  await screenshots(page, 'overview-metrics-token');
+  await ask.getByLabel('Metrics token').fill(METRICS_TOKEN);
+  await ask.getByRole('button', { name: 'Use token' }).click();
+  await ask.waitFor({ state: 'detached' });
+  await page.locator('.stat', { hasText: 'Open connections' }).getByText('0', { exact: true }).waitFor();
 
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Rooms' }).click();
   await page.getByRole('link', { name: 'guarded' }).click();

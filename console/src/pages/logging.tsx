@@ -93,7 +93,7 @@ function LoggingList({ session }: { session: Session }) {
     <section>
       <div class="page-head">
         <h1 tabIndex={-1}>Logging configurations</h1>
-        <button type="button" class="primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+        <button type="button" class={creating ? undefined : 'primary'} aria-expanded={creating} onClick={() => setCreating(!creating)}>
           {creating ? 'Close the form' : 'Create logging configuration'}
         </button>
       </div>

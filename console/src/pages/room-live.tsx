@@ -127,15 +127,19 @@ function UserTable({ rows, self, onDisconnect, onBan }: { rows: readonly UserRow
         {rows.map((u) => (
           <tr key={u.userId} data-user={u.userId}>
             <td data-label="User">
-              <div class="user-id">{u.userId}</div>
-              {u.userId === self ? <div class="muted small">this console</div> : null}
-              {u.userId !== self && u.attributes && Object.keys(u.attributes).length > 0 ? (
-                <div class="muted small">{Object.entries(u.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}</div>
-              ) : null}
+              <div>
+                <div class="user-id">{u.userId}</div>
+                {u.userId === self ? <div class="muted small">this console</div> : null}
+                {u.userId !== self && u.attributes && Object.keys(u.attributes).length > 0 ? (
+                  <div class="muted small">{Object.entries(u.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}</div>
+                ) : null}
+              </div>
             </td>
             <td data-label="Connected" class="small">
-              {u.connections !== undefined ? `${u.connections} ${u.connections === 1 ? 'connection' : 'connections'}` : '—'}
-              {u.connectTime ? <div class="muted">since {formatClock(new Date(u.connectTime))}</div> : null}
+              <div>
+                {u.connections !== undefined ? `${u.connections} ${u.connections === 1 ? 'connection' : 'connections'}` : '—'}
+                {u.connectTime ? <div class="muted">since {formatClock(new Date(u.connectTime))}</div> : null}
+              </div>
             </td>
             <td class="actions">
               {u.userId !== self ? (
@@ -324,7 +328,7 @@ function ChatEntry({ entry, self, onDelete, onDisconnect, onBan }: { entry: Entr
       <li class="event notice-entry">
         {time}
         <span>{entry.text}</span>
-        <span />
+        <span class="row-actions" />
       </li>
     );
   }
@@ -337,7 +341,7 @@ function ChatEntry({ entry, self, onDelete, onDisconnect, onBan }: { entry: Entr
           Event <code>{entry.name}</code>
           {attrs ? ` — ${attrs}` : ''}
         </span>
-        <span />
+        <span class="row-actions" />
       </li>
     );
   }

@@ -75,7 +75,7 @@ export function RoomsPage({ session }: { session: Session }) {
     <section>
       <div class="page-head">
         <h1 tabIndex={-1}>Rooms</h1>
-        <button type="button" class="primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+        <button type="button" class={creating ? undefined : 'primary'} aria-expanded={creating} onClick={() => setCreating(!creating)}>
           {creating ? 'Close the form' : 'Create room'}
         </button>
       </div>
@@ -191,9 +191,9 @@ function RoomTable(props: { rooms: RoomSummary[]; filtered: boolean; page: numbe
                 </td>
                 <td data-label="Review handler" class="wrap">
                   {r.messageReviewHandler?.uri ? (
-                    <>
+                    <span>
                       <code>{r.messageReviewHandler.uri.split(':').pop()}</code> <span class="muted small">({r.messageReviewHandler.fallbackResult ?? 'ALLOW'} on failure)</span>
-                    </>
+                    </span>
                   ) : (
                     <span class="muted">None</span>
                   )}
