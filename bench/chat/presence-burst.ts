@@ -6,16 +6,20 @@
  *   - presence frames one member received (joins by name, summaries) and the server's
  *     parlor_presence_events_* counters;
  *   - the server's CPU (user + system) over the burst window;
- *   - p50/p99 of chat delivery (send → observer) during the burst window.
+ *   - p50/p99 of chat delivery (send → observer) during the burst window;
+ *   - then, with the whole crowd connected, the median time of a ListRoomUsers call (first
+ *     page of 100, totals of the whole room) beside that of a GetRoom call (the baseline: one
+ *     store read), LIST_CALLS of each, one at a time.
  * Parlor runs as `npm start` runs it (dist/, pinned to core 0); the clients run here.
  */
-import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
+import { CreateChatTokenCommand, CreateRoomCommand, GetRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import { ParlorClient } from '../../src/client/index.js';
 import { percentile } from '../percentile.js';
 import { cpuMicros, spawnNode, stopChild, waitForLine } from './proc.js';
 
@@ -32,6 +36,7 @@ const BURST_MS = Number(values['burst-ms']);
 const CHAT_RATE = Number(values['chat-rate']);
 const ROUNDS = Number(values.rounds);
 const OBSERVERS = 10;
+const LIST_CALLS = 30;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,9 +81,25 @@ interface Result {
   readonly p99: number;
   readonly samples: number;
   readonly connectedMs: number;
+  /** Median ms of ListRoomUsers (the crowd connected) and of GetRoom (baseline). */
+  readonly listUsersMs: number;
+  readonly getRoomMs: number;
+  readonly listedUsers: number;
 }
 
-async function burst(client: IvschatClient, port: number, pid: number, events: boolean): Promise<Result> {
+/** Median wall time of `calls` sequential calls of `call` (ms, to 0.1). */
+async function medianMs(calls: number, call: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await call();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(percentile(times, 50) * 10) / 10;
+}
+
+async function burst(client: IvschatClient, parlor: ParlorClient, port: number, pid: number, events: boolean): Promise<Result> {
   const room = (
     await client.send(new CreateRoomCommand({ maximumMessageRatePerSecond: 100, tags: { 'parlor:presence-events': String(events) } }))
   ).arn!;
@@ -128,6 +149,11 @@ async function burst(client: IvschatClient, port: number, pid: number, events: b
   const sentDelta = (await metric(port, 'parlor_presence_events_sent_total')) - sentBefore;
   const coalescedDelta = (await metric(port, 'parlor_presence_events_coalesced_total')) - coalescedBefore;
   clearInterval(chat);
+  let listedUsers = 0;
+  const listUsersMs = await medianMs(LIST_CALLS, async () => {
+    listedUsers = (await parlor.listRoomUsers({ roomIdentifier: room, maxResults: 100 })).totalUsers;
+  });
+  const getRoomMs = await medianMs(LIST_CALLS, () => client.send(new GetRoomCommand({ identifier: room })));
   for (const ws of [...sockets, ...observers, publisher]) ws.terminate();
   latencies.sort((a, b) => a - b);
   await sleep(7000); // leaves (after the grace window) settle before the next round
@@ -143,6 +169,9 @@ async function burst(client: IvschatClient, port: number, pid: number, events: b
     p99: percentile(latencies, 99),
     samples: latencies.length,
     connectedMs,
+    listUsersMs,
+    getRoomMs,
+    listedUsers,
   };
 }
 
@@ -155,15 +184,18 @@ try {
   const port = Number(await waitForLine(server, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   server.stdout?.resume();
   server.stderr?.on('data', (d: Buffer) => process.stderr.write(`[parlor] ${d.toString()}`));
-  const client = new IvschatClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' }, maxAttempts: 1 });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
+  const client = new IvschatClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
+  const parlor = new ParlorClient({ endpoint, region: 'us-east-1', credentials });
   console.log(`${BURST} clients within ${BURST_MS} ms into one room; chat ${CHAT_RATE} msg/s timed by ${OBSERVERS} observers\n`);
-  console.log('| presence events | connected in | joins by name | summaries (joins counted) | sent / coalesced (server) | server CPU | chat p50 | chat p99 | samples |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| presence events | connected in | joins by name | summaries (joins counted) | sent / coalesced (server) | server CPU | chat p50 | chat p99 | samples | ListRoomUsers (users) / GetRoom, median |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (let round = 0; round < ROUNDS; round++) {
     for (const events of round % 2 === 0 ? [false, true] : [true, false]) {
-      const r = await burst(client, port, server.pid!, events);
+      const r = await burst(client, parlor, port, server.pid!, events);
       console.log(
-        `| ${r.events ? 'on' : 'off'} | ${(r.connectedMs / 1000).toFixed(2)} s | ${r.joinsByName} | ${r.summaries} (${r.summarised}) | ${r.sentDelta} / ${r.coalescedDelta} | ${r.cpuPercent.toFixed(0)} % | ${r.p50} ms | ${r.p99} ms | ${r.samples} |`,
+        `| ${r.events ? 'on' : 'off'} | ${(r.connectedMs / 1000).toFixed(2)} s | ${r.joinsByName} | ${r.summaries} (${r.summarised}) | ${r.sentDelta} / ${r.coalescedDelta} | ${r.cpuPercent.toFixed(0)} % | ${r.p50} ms | ${r.p99} ms | ${r.samples} | ${r.listUsersMs} ms (${r.listedUsers}) / ${r.getRoomMs} ms |`,
       );
     }
   }

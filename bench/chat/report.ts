@@ -47,6 +47,7 @@ export interface Comparison {
 export const COMPARISONS: readonly Comparison[] = [
   { subject: 'parlor', baseline: 'naive', heading: 'Parlor / naive' },
   { subject: 'parlor', baseline: 'coalescing', heading: 'Parlor / coalescing' },
+  { subject: 'parlor', baseline: 'parlor-base', heading: 'Parlor / Parlor built from BENCH_BASE_DIR' },
   { subject: 'parlor-chatlog', baseline: 'parlor', heading: 'Parlor with chat logging / Parlor' },
   { subject: 'parlor-review', baseline: 'parlor', heading: 'Parlor with review / Parlor' },
   { subject: 'parlor-presence', baseline: 'parlor', heading: 'Parlor with presence events / Parlor' },

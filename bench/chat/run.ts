@@ -34,7 +34,7 @@ const { values } = parseArgs({
 });
 
 const targets = (values.only?.split(',') ?? TARGET_NAMES).map((t) => {
-  if (!(t in TARGETS)) throw new Error(`--only: unknown target ${t}; the targets are:\n${TARGET_NAMES.map((n) => `  ${n}: ${TARGETS[n].about}`).join('\n')}`);
+  if (!(t in TARGETS)) throw new Error(`--only: unknown target ${t}; the targets are:\n${(Object.keys(TARGETS) as TargetName[]).map((n) => `  ${n}: ${TARGETS[n].about}`).join('\n')}`);
   return t as TargetName;
 });
 const opts: StepOptions = loadOptions(values);

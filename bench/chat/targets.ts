@@ -50,12 +50,12 @@ export interface RunningTarget {
  * Parlor runs as `npm start` runs it: the tsc build in dist/ (built once per run), not through
  * tsx, whose transform adds work of its own. The reference servers run through tsx.
  */
-let built = false;
-function buildParlor(): void {
-  if (built) return;
-  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('building Parlor failed');
-  built = true;
+const built = new Set<string>();
+function buildParlor(dir = '.'): void {
+  if (built.has(dir)) return;
+  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: dir });
+  if (result.status !== 0) throw new Error(`building Parlor in ${dir} failed`);
+  built.add(dir);
 }
 
 function startChild(args: readonly string[], env?: Readonly<Record<string, string>>): ChildProcess {
@@ -121,6 +121,8 @@ export interface ParlorTargetOptions {
   readonly room?: Partial<CreateRoomCommandInput>;
   /** Messages sent into every room before its tokens are handed out (e.g. history to replay). */
   readonly seedMessages?: number;
+  /** The checkout to build and run (default: this one). */
+  readonly dir?: string;
 }
 
 /** A Parlor target: a fresh data directory, Parlor built and started as `npm start` does. */
@@ -128,8 +130,9 @@ export const parlorTarget = (options: ParlorTargetOptions = {}) => async (): Pro
   const { chatLog = false } = options;
   const review = await options.review?.();
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
-  buildParlor();
-  const args = [...startNodeFlags(), ...(options.nodeFlags ?? []), 'dist/main.js', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? []), ...(options.flags ?? [])];
+  const dir = options.dir ?? '.';
+  buildParlor(dir);
+  const args = [...startNodeFlags(), ...(options.nodeFlags ?? []), join(dir, 'dist/main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? []), ...(options.flags ?? [])];
   const child = startChild(args, options.env);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
@@ -212,6 +215,8 @@ export interface TargetSpec {
   /** One line: what the target is, for the runner's help. */
   readonly about: string;
   start(): Promise<RunningTarget>;
+  /** Run only when `--only` names it (it needs something set up first). */
+  readonly whenNamed?: true;
 }
 
 export const TARGETS = {
@@ -226,9 +231,19 @@ export const TARGETS = {
     about: 'Parlor, every room with parlor:presence-events on (joins and leaves announced)',
     start: parlorTarget({ room: { tags: { 'parlor:presence-events': 'true' } } }),
   },
+  'parlor-base': {
+    about: 'Parlor built from the checkout in BENCH_BASE_DIR (e.g. a `git worktree` of the commit before a change), with its defaults; only when named with --only',
+    start: () => {
+      const dir = process.env.BENCH_BASE_DIR;
+      if (dir === undefined || dir === '') throw new Error('parlor-base: set BENCH_BASE_DIR to a checkout of Parlor (with node_modules) to compare against');
+      return parlorTarget({ dir })();
+    },
+    whenNamed: true,
+  },
   naive: { about: 'reference: `ws` broadcast, one send per member', start: () => startReference('naive') },
   coalescing: { about: 'reference: one frame per message, one write per member per turn', start: () => startReference('coalescing') },
 } satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;
-export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
+/** The targets run by default (not those run only when named). */
+export const TARGET_NAMES = (Object.keys(TARGETS) as TargetName[]).filter((name) => !('whenNamed' in TARGETS[name]));

@@ -9,6 +9,7 @@ export function bannerLines(parlor: RunningParlor): string[] {
     `Parlor is ready (${parlor.mode} mode)`,
     `  control plane:  ${parlor.endpoint}   (AWS_ENDPOINT_URL_IVSCHAT=${parlor.endpoint})`,
     `  chat WebSocket: ${parlor.chatUrl}   (regionOrUrl: '${parlor.chatUrl}')`,
+    parlor.consoleBuilt ? `  web console:    ${parlor.endpoint}/console` : '  web console:    not built (run `npm run build`)',
     `  node id:        ${parlor.nodeId}`,
     ...parlor.banner,
     ...(parlor.mode === 'cluster' ? [`  data directory: ${resolve(config.dataDir)} (this node's chat-log spool)`] : []),

@@ -67,6 +67,8 @@ export interface RunningParlor {
   readonly chatUrl: string;
   readonly port: number;
   readonly authMode: Authenticator['mode'];
+  /** Whether the web console was found built (served under /console). */
+  readonly consoleBuilt: boolean;
   /** What this node uses (data directory, or database and Redis with passwords masked), one line each. */
   readonly banner: readonly string[];
   /**
@@ -288,6 +290,7 @@ async function build(
     chatUrl: `${secure ? 'wss' : 'ws'}://${hostForUrl}:${port}`,
     port,
     authMode: authenticator.mode,
+    consoleBuilt: consoleFiles.built,
     banner: backend.banner,
     reloadTls() {
       if (!secure) return false;

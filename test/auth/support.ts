@@ -35,6 +35,20 @@ export async function startEnforced(content: unknown, overrides: Partial<Config>
   return server;
 }
 
+/**
+ * An enforcing server with two keys of ADMIN_ACCOUNT: ADMIN (no policy) and `denied`, allowed
+ * every `ivschat:` action but `deniedActions` (on every resource).
+ */
+export function startWithDeniedKey(denied: KeyPair, deniedActions: string | readonly string[], overrides: Partial<Config> = {}): Promise<TestServer> {
+  const policy = {
+    Statement: [
+      { Effect: 'Allow', Action: 'ivschat:*', Resource: '*' },
+      { Effect: 'Deny', Action: deniedActions, Resource: '*' },
+    ],
+  };
+  return startEnforced({ accounts: [{ id: ADMIN_ACCOUNT, credentials: [credential(ADMIN), credential(denied, policy)] }] }, overrides);
+}
+
 export interface RawRequest {
   readonly method: string;
   /** Path as it goes on the wire (percent-encoded). */

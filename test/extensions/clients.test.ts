@@ -7,12 +7,12 @@
 import { CreateRoomCommand } from '@aws-sdk/client-ivschat';
 import { build } from 'esbuild';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { AccessDeniedException, ParlorClient, ParlorServiceException, ResourceNotFoundException, ValidationException } from '../../src/client/index.js';
-import { ADMIN, ADMIN_ACCOUNT, credential, startEnforced, type KeyPair } from '../auth/support.js';
+import { boto3Skip, runBoto3Script } from './boto3-script.js';
+import { ADMIN, startWithDeniedKey, type KeyPair } from '../auth/support.js';
 import { chatToken, RawClient } from '../helpers/chat.js';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
 import type { TestServer } from '../helpers/server.js';
@@ -20,7 +20,6 @@ import type { TestServer } from '../helpers/server.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 const DENIED: KeyPair = { accessKeyId: 'AKIANOHISTORY000', secretAccessKey: 'no-history-secret-0123456789' };
-const boto3Skip = spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 }).status === 0 ? undefined : 'boto3 is not installed';
 if (boto3Skip) console.warn(`SKIPPING the boto3 client test: ${boto3Skip}`);
 
 let server: TestServer;
@@ -29,22 +28,7 @@ let missingRoom: string;
 const SENT = ['one', 'two', 'three', 'four', 'five'];
 
 before(async () => {
-  server = await startEnforced({
-    accounts: [
-      {
-        id: ADMIN_ACCOUNT,
-        credentials: [
-          credential(ADMIN),
-          credential(DENIED, {
-            Statement: [
-              { Effect: 'Allow', Action: 'ivschat:*', Resource: '*' },
-              { Effect: 'Deny', Action: 'ivschat:ListMessages', Resource: '*' },
-            ],
-          }),
-        ],
-      },
-    ],
-  });
+  server = await startWithDeniedKey(DENIED, 'ivschat:ListMessages');
   const admin = server.client('us-east-1', ADMIN);
   room = (await admin.send(new CreateRoomCommand({ tags: { 'parlor:history': '10' } }))).arn!;
   missingRoom = room.replace(/room\/.*/, 'room/abcdefABCDEF');
@@ -100,28 +84,13 @@ test('JS client: errors are AWS-named classes with status and members', async ()
 });
 
 test('boto3 with AWS_DATA_PATH=models: list_messages pages, parses times, raises modeled errors', boto3Skip ? { skip: boto3Skip } : {}, async () => {
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
-    AWS_DATA_PATH: join(REPO, 'models'),
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const stdout = await new Promise<string>((ok, fail) =>
-    execFile(
-      'python3',
-      [join(HERE, 'parlor_client.py'), server.parlor.endpoint, room, missingRoom, DENIED.accessKeyId, DENIED.secretAccessKey],
-      { env, timeout: 120_000 },
-      (err, out, errOut) => (err ? fail(new Error(`${err.message}\n${errOut}`)) : ok(out)),
-    ),
-  );
-  const report = JSON.parse(stdout) as {
+  const report = await runBoto3Script<{
     signingName: string;
     pages: { content: string; sendTimeType: string; sender: unknown; attributes: unknown }[][];
     missing: { code: string; status: number; modeled: string };
     badToken: { code: string; status: number; fieldList: { name: string }[] };
     denied: { code: string; status: number };
-  };
+  }>('parlor_client.py', [server.parlor.endpoint, room, missingRoom, DENIED.accessKeyId, DENIED.secretAccessKey]);
   assert.equal(report.signingName, 'ivschat');
   assert.deepEqual(report.pages.map((p) => p.length), [2, 2, 1]);
   assert.deepEqual(report.pages.flat().map((m) => m.content), [...SENT].reverse());

@@ -3,33 +3,13 @@ JSON report of what came back, for test/extensions/clients.test.ts to check."""
 import json
 import sys
 
-import boto3
-from botocore.exceptions import ClientError
+from boto_support import client as boto_client, error_of
 
 endpoint, room, missing_room, denied_key, denied_secret = sys.argv[1:6]
 
 
-def client(key="AKIAPARLORADMIN0", secret="admin-secret-0123456789abcdef"):
-    return boto3.client(
-        "parlor",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-    )
-
-
-def error_of(call):
-    try:
-        call()
-    except ClientError as e:
-        return {
-            "code": e.response["Error"]["Code"],
-            "status": e.response["ResponseMetadata"]["HTTPStatusCode"],
-            "fieldList": e.response.get("fieldList"),
-            "modeled": type(e).__name__,
-        }
-    return None
+def client(*keys):
+    return boto_client(endpoint, "parlor", *([keys] if keys else []))
 
 
 c = client()

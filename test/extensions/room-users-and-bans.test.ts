@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join as joinPath } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AccessDeniedException, ParlorClient, ResourceNotFoundException, type ListRoomUsersResponse } from '../../src/client/index.js';
-import { ADMIN, ADMIN_ACCOUNT, credential, startEnforced, type KeyPair } from '../auth/support.js';
+import { ADMIN, startWithDeniedKey, type KeyPair } from '../auth/support.js';
 import { ALL_CAPABILITIES, chatToken, connected, officialClient, RawClient, upgradeStatus, waitFor } from '../helpers/chat.js';
 import { expectError, expectFieldErrors } from '../helpers/errors.js';
 import type { TestServer } from '../helpers/server.js';
@@ -23,22 +23,7 @@ let server: TestServer;
 const clients: RawClient[] = [];
 
 before(async () => {
-  server = await startEnforced({
-    accounts: [
-      {
-        id: ADMIN_ACCOUNT,
-        credentials: [
-          credential(ADMIN),
-          credential(DENIED, {
-            Statement: [
-              { Effect: 'Allow', Action: 'ivschat:*', Resource: '*' },
-              { Effect: 'Deny', Action: ['ivschat:ListRoomUsers', 'ivschat:BanUser', 'ivschat:UnbanUser', 'ivschat:ListBans'], Resource: '*' },
-            ],
-          }),
-        ],
-      },
-    ],
-  });
+  server = await startWithDeniedKey(DENIED, ['ivschat:ListRoomUsers', 'ivschat:BanUser', 'ivschat:UnbanUser', 'ivschat:ListBans']);
 });
 after(async () => {
   for (const c of clients) c.ws.terminate();

@@ -31,6 +31,12 @@ export async function createRoom(client: IvschatClient, input: { maximumMessageL
   return room.arn!;
 }
 
+/** What the chat helpers need of a server: an SDK client and its URLs (a TestServer, or a node process). */
+export interface ChatHost {
+  client(): IvschatClient;
+  readonly parlor: { readonly chatUrl: string; readonly endpoint: string };
+}
+
 export interface TokenOptions {
   capabilities?: ChatTokenCapability[];
   attributes?: Record<string, string>;
@@ -45,7 +51,7 @@ export const ALL_CAPABILITIES: ChatTokenCapability[] = ['SEND_MESSAGE', 'DELETE_
 
 /** The official client for `userId`, fetching a new token on each (re)connect; not yet connected. */
 export function officialClient(
-  server: TestServer,
+  server: ChatHost,
   roomArn: string,
   userId: string,
   options: TokenOptions = {},
@@ -100,7 +106,7 @@ export class RawClient {
     });
   }
 
-  static async open(server: TestServer, token: string): Promise<RawClient> {
+  static async open(server: ChatHost, token: string): Promise<RawClient> {
     const ws = new WebSocket(server.parlor.chatUrl, token);
     const client = new RawClient(ws);
     await new Promise<void>((resolve, reject) => {
@@ -129,14 +135,14 @@ export class RawClient {
 }
 
 /** The value of a metric line `name` on the server's /metrics (0 when absent). */
-export async function metric(server: TestServer, name: string): Promise<number> {
+export async function metric(server: ChatHost, name: string): Promise<number> {
   const text = await (await fetch(`${server.parlor.endpoint}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.slice(name.length + 1)) : 0;
 }
 
 /** Attempts an upgrade and returns the HTTP status of the refusal (or 101 when accepted). */
-export function upgradeStatus(server: TestServer, protocol: string | undefined): Promise<number> {
+export function upgradeStatus(server: ChatHost, protocol: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     const ws = protocol === undefined ? new WebSocket(server.parlor.chatUrl) : new WebSocket(server.parlor.chatUrl, protocol);
     ws.on('unexpected-response', (_req, res) => {

@@ -9,9 +9,9 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 export interface PrivatePostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
@@ -29,14 +29,6 @@ export interface PrivatePostgres {
 /** Whether initdb and pg_ctl are on the PATH (fault tests skip, saying so, when not). */
 export function privatePostgresAvailable(): boolean {
   return ['initdb', 'pg_ctl'].every((p) => spawnSync('sh', ['-c', `command -v ${p}`]).status === 0);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** uid/gid to run the server's programs as: ours, or the postgres user's when we are root. */

@@ -3,7 +3,8 @@
  * started again on the same port at will (a Redis restart as nodes see it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from './free-port.js';
 
 export class PrivateRedis {
   #process: ChildProcess | undefined;
@@ -52,15 +53,6 @@ export class PrivateRedis {
     await this.stop();
     await this.resume();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 function answersPing(port: number): Promise<boolean> {

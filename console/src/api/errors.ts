@@ -14,6 +14,8 @@ export interface ShownError {
 }
 
 interface AwsLikeError {
+  errorCode?: unknown;
+  errorMessage?: unknown;
   name?: unknown;
   message?: unknown;
   fieldList?: unknown;
@@ -22,6 +24,10 @@ interface AwsLikeError {
 
 export function describeError(err: unknown): ShownError {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as AwsLikeError;
+  // The chat client rejects with the server's ERROR frame: { errorCode, errorMessage }.
+  if (typeof e.errorCode === 'number' && typeof e.errorMessage === 'string') {
+    return { name: `Chat error ${e.errorCode}`, message: e.errorMessage, status: e.errorCode, requestId: undefined, fields: new Map() };
+  }
   const fields = new Map<string, string>();
   if (Array.isArray(e.fieldList)) {
     for (const f of e.fieldList as { name?: unknown; message?: unknown }[]) {

@@ -4,7 +4,6 @@
  */
 import { CreateRoomCommand, ListRoomsCommand, type LoggingConfigurationSummary, type RoomSummary } from '@aws-sdk/client-ivschat';
 import { useEffect, useState } from 'preact/hooks';
-import { describeError, type ShownError } from '../api/errors';
 import { allLoggingConfigurations } from '../api/lists';
 import type { Session } from '../api/session';
 import { ErrorBox } from '../ui/error-box';
@@ -12,6 +11,7 @@ import { SelectField, TextField } from '../ui/field';
 import { formatTime } from '../ui/format';
 import { arnSegments, href, navigate } from '../ui/router';
 import { EMPTY_ROOM_FORM, roomInput, RoomFormFields, type RoomFormValues } from '../ui/room-form';
+import { useAction } from '../ui/use-action';
 import { useAsync } from '../ui/use-async';
 
 const PAGE_SIZES = ['10', '20', '50'];
@@ -75,7 +75,7 @@ export function RoomsPage({ session }: { session: Session }) {
     <section>
       <div class="page-head">
         <h1 tabIndex={-1}>Rooms</h1>
-        <button type="button" class="primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+        <button type="button" class={creating ? undefined : 'primary'} aria-expanded={creating} onClick={() => setCreating(!creating)}>
           {creating ? 'Close the form' : 'Create room'}
         </button>
       </div>
@@ -191,9 +191,9 @@ function RoomTable(props: { rooms: RoomSummary[]; filtered: boolean; page: numbe
                 </td>
                 <td data-label="Review handler" class="wrap">
                   {r.messageReviewHandler?.uri ? (
-                    <>
+                    <span>
                       <code>{r.messageReviewHandler.uri.split(':').pop()}</code> <span class="muted small">({r.messageReviewHandler.fallbackResult ?? 'ALLOW'} on failure)</span>
-                    </>
+                    </span>
                   ) : (
                     <span class="muted">None</span>
                   )}
@@ -214,9 +214,9 @@ function RoomTable(props: { rooms: RoomSummary[]; filtered: boolean; page: numbe
 
 function CreateRoom({ session, configs, onCancel }: { session: Session; configs: LoggingConfigurationSummary[] | undefined; onCancel: () => void }) {
   const [values, setValues] = useState<RoomFormValues>(EMPTY_ROOM_FORM);
-  const [error, setError] = useState<ShownError | undefined>();
   const [problems, setProblems] = useState<Map<string, string>>(new Map());
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
+  const { error, busy } = create;
   useEffect(() => {
     document.getElementById('f-name')?.focus();
   }, []);
@@ -225,16 +225,12 @@ function CreateRoom({ session, configs, onCancel }: { session: Session; configs:
     e.preventDefault();
     const { input, problems: local } = roomInput(values, false);
     setProblems(local);
-    setError(undefined);
+    create.clear();
     if (local.size > 0) return;
-    setBusy(true);
-    try {
+    await create.run(async () => {
       const room = await session.ivs.send(new CreateRoomCommand(input));
       navigate('rooms', ...arnSegments(room.arn!));
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

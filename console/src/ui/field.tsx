@@ -57,13 +57,15 @@ interface TextProps {
   readonly required?: boolean;
   readonly autoComplete?: string;
   readonly inputMode?: 'numeric' | 'text';
+  /** The server's name for the field when it differs from `name` (e.g. `tags.parlor:history`). */
+  readonly field?: string;
 }
 
 /** A text (or number) input. Numbers stay strings here so the server judges what was typed. */
 export function TextField(p: TextProps) {
   const id = fieldId(p.name);
   return (
-    <Field id={id} label={p.label} hint={p.hint} error={p.error} field={p.name}>
+    <Field id={id} label={p.label} hint={p.hint} error={p.error} field={p.field ?? p.name}>
       <input
         {...described(id, p.hint, p.error)}
         name={p.name}

@@ -5,57 +5,23 @@
  */
 import { GetRoomCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { awsCliMissing, awsSandbox, boto3Missing, run as runChild, type Run } from '../../helpers/python-aws.js';
 import { serverPerFile } from '../../helpers/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const server = serverPerFile();
 
-/** Whether a command can run here; checked at test time, never assumed. */
-function available(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
-  return r.status === 0;
-}
-const python = available('python3', ['--version']);
-const boto3 = python && available('python3', ['-c', 'import boto3']);
-const awsCli = available('aws', ['--version']);
-const boto3Skip = !python ? 'python3 is not installed' : !boto3 ? 'boto3 is not installed (pip install boto3)' : undefined;
-const awsSkip = awsCli ? undefined : 'the AWS CLI (`aws`) is not installed';
+const boto3Skip = boto3Missing();
+const awsSkip = awsCliMissing();
 for (const reason of [boto3Skip, awsSkip]) if (reason) console.warn(`SKIPPING conformance: ${reason}`);
 
-/** AWS config files that do not exist, so no profile or key on the machine leaks into the run. */
-const noConfig = mkdtempSync(join(tmpdir(), 'parlor-aws-'));
-after(() => rmSync(noConfig, { recursive: true, force: true }));
-const awsEnv = (): NodeJS.ProcessEnv => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
-  AWS_ACCESS_KEY_ID: 'AKIDTEST',
-  AWS_SECRET_ACCESS_KEY: 'secret',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_CONFIG_FILE: join(noConfig, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(noConfig, 'credentials'),
-  AWS_PAGER: '',
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-/** Runs a child asynchronously (the server lives in this process and must keep answering). */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = awsEnv()): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 120_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const sandbox = awsSandbox();
+after(() => sandbox.cleanup());
+const awsEnv = sandbox.env;
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = awsEnv()): Promise<Run> => runChild(cmd, args, env);
 
 describe('boto3', () => {
   test('update_room as documented, create_room, list_rooms paging, tags and errors', boto3Skip ? { skip: boto3Skip } : {}, async () => {
