@@ -88,12 +88,14 @@ export function officialClient(
   room.logger = { debug() {}, info() {}, error() {} };
   // Client 1.1.1 overwrites its pending rotation timer on every reconnect without clearing
   // it, so disconnect() cannot cancel the old one and it keeps the test process alive for
-  // (tokenExpirationTime − 60 s). Clearing it when a reconnect starts is what a fixed client
-  // would do; it changes nothing within a test.
-  room.addListener('connecting', () => {
-    const internals = room as unknown as { nextConnectionScheduleHandle: ReturnType<typeof setTimeout> | null };
+  // (tokenExpirationTime − 60 s). Clearing the previous timer whenever a new one is scheduled
+  // is what a fixed client would do; it changes nothing within a test.
+  const internals = room as unknown as { nextConnectionScheduleHandle: ReturnType<typeof setTimeout> | null; scheduleReconnect(expiry: Date): void };
+  const schedule = internals.scheduleReconnect.bind(room);
+  internals.scheduleReconnect = (expiry) => {
     if (internals.nextConnectionScheduleHandle != null) clearTimeout(internals.nextConnectionScheduleHandle);
-  });
+    schedule(expiry);
+  };
   return { room, tokensFetched: () => fetched };
 }
 
