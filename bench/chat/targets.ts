@@ -114,6 +114,8 @@ export interface ParlorTargetOptions {
   readonly review?: () => Promise<ReviewSetup>;
   /** More Parlor flags and environment. */
   readonly flags?: readonly string[];
+  /** More node flags (before dist/main.js), e.g. --cpu-prof. */
+  readonly nodeFlags?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   /** More CreateRoom input for every room. */
   readonly room?: Partial<CreateRoomCommandInput>;
@@ -130,7 +132,7 @@ export const parlorTarget = (options: ParlorTargetOptions = {}) => async (): Pro
   const dataDir = mkdtempSync(join(tmpdir(), 'parlor-bench-'));
   const dir = options.dir ?? '.';
   buildParlor(dir);
-  const args = [...startNodeFlags(), join(dir, 'dist/main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? []), ...(options.flags ?? [])];
+  const args = [...startNodeFlags(), ...(options.nodeFlags ?? []), join(dir, 'dist/main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? []), ...(options.flags ?? [])];
   const child = startChild(args, options.env);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');

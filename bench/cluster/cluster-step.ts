@@ -49,7 +49,10 @@ export interface ClusterStepRecord {
   readonly connections: number;
   readonly offeredPerSecond: number;
   readonly deliveriesPerSecond: number;
-  /** Messages sent in the window and the window, seconds. */
+  /**
+   * Messages whose deliveries fell in the window (deliveries ÷ connections per room): what the
+   * nodes handled then, also when they fell behind the load generator. The window, seconds.
+   */
   readonly messages: number;
   readonly windowSeconds: number;
   readonly nodes: readonly NodeWindow[];
@@ -106,18 +109,24 @@ function redisWindow(before: InfoSnapshot, after: InfoSnapshot): RedisWindow {
   };
 }
 
+const label = (p: StepPlan): string => `${p.rooms}x${p.subscribers}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function runClusterStep(layout: Layout, plan: StepPlan, opts: StepOptions, services: ClusterServices): Promise<ClusterStepRecord> {
+/**
+ * Runs one layout at one size. `cpuProfileDir`: each node writes a V8 CPU profile
+ * (`node --cpu-prof`) there when it stops.
+ */
+export async function runClusterStep(layout: Layout, plan: StepPlan, opts: StepOptions, services: ClusterServices, cpuProfileDir?: string): Promise<ClusterStepRecord> {
   const database = layout === 'embedded' ? undefined : await freshDatabase();
   const proxy = database === undefined ? undefined : await startPgCountingProxy(database.url);
   const clusterName = `parlor-bench-${randomBytes(4).toString('hex')}`;
+  const nodeFlags = (id: string): string[] => (cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${layout}-${label(plan)}-${id}.cpuprofile`]);
   const nodeEnv = (id: string): Record<string, string> =>
     proxy === undefined ? {} : { PARLOR_DATABASE_URL: proxy.url, PARLOR_REDIS_URL: services.redisUrl, PARLOR_CLUSTER_NAME: clusterName, PARLOR_NODE_ID: id };
   const nodes: RunningTarget[] = [];
   try {
     // One after the other: the first node creates the schema and the token secret.
-    for (const id of layout === 'cross-node' ? ['bench-a', 'bench-b'] : ['bench-a']) nodes.push(await parlorTarget({ env: nodeEnv(id) })());
+    for (const id of layout === 'cross-node' ? ['bench-a', 'bench-b'] : ['bench-a']) nodes.push(await parlorTarget({ env: nodeEnv(id), nodeFlags: nodeFlags(id) })());
     const [a, b] = [nodes[0]!, nodes[1] ?? nodes[0]!];
     const tokens = await a.tokens({ rooms: plan.rooms, publishers: opts.publishers, subscribers: plan.subscribers });
     await sleep(500);
@@ -160,7 +169,7 @@ export async function runClusterStep(layout: Layout, plan: StepPlan, opts: StepO
       connections: connected.open,
       offeredPerSecond,
       deliveriesPerSecond: deliveries / result.windowSeconds,
-      messages: result.sentInWindow,
+      messages: deliveries / perRoom,
       windowSeconds: result.windowSeconds,
       nodes: nodeWindows,
       cpuMicrosPerDelivery: deliveries > 0 ? cpuTotal / deliveries : Number.NaN,

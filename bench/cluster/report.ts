@@ -64,7 +64,7 @@ export function costTable(records: readonly ClusterStepRecord[]): string {
   for (const r of records) {
     if (r.redis === undefined || r.postgres === undefined) continue;
     rows.push(
-      `| ${r.layout} | ${size(r)} | ${r.messages} | ${f(perMessage(redisCommands(r), r))} (${commandList(r, true)}) | ${commandList(r, false)} | ${f(perMessage(r.redis.bytesIn, r), 0)} | ` +
+      `| ${r.layout} | ${size(r)} | ${Math.round(r.messages)} | ${f(perMessage(redisCommands(r), r))} (${commandList(r, true)}) | ${commandList(r, false)} | ${f(perMessage(r.redis.bytesIn, r), 0)} | ` +
         `${f(perMessage(r.redis.bytesOut, r), 0)} | ${f(perMessage(r.redis.cpuMicros, r), 1)} | ${f(perMessage(r.postgres.statements, r), 3)} | ` +
         `${f(perMessage(r.postgres.bytesToServer, r), 1)}, ${f(perMessage(r.postgres.bytesFromServer, r), 1)} |`,
     );

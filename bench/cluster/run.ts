@@ -7,21 +7,23 @@
  *   (c) Redis commands and bytes and PostgreSQL statements and bytes per chat message (goal:
  *       the same whatever the number of subscribers);
  *   (d) the deliveries/s of 2, 4 and 8 nodes, projected from these on paper (projection.ts).
- * Nodes on core 0, the load generator (bench/chat/load-generator.ts) on core 1; a private
- * redis-server and the machine's PostgreSQL (a fresh database per step) run unpinned.
+ * Nodes on core 0; the load generator (bench/chat/load-generator.ts) and a private redis-server
+ * on core 1; the machine's PostgreSQL (a fresh database per step) unpinned.
  *
  * Options: --steps 1x1000,1x5000  --cross-node-steps 1x1000  --rounds N (default 1)
  *          --duration S (measured window, default 10)  --warmup S (default 3)  --drain S (default 5)
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N (default 40)
- *          --json FILE (raw records)
+ *          --json FILE (raw records)  --cpu-prof DIR (every node writes a V8 CPU profile there)
  * A smoke run: --steps 1x50 --cross-node-steps 1x50 --duration 2 --warmup 1 --drain 2
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { spawnSync } from 'node:child_process';
 import { TASKSET_AVAILABLE } from '../chat/proc.js';
-import { loadFlags, loadOptions, parsePlan, type StepOptions, type StepPlan } from '../chat/step.js';
+import { SERVER_CORE } from '../chat/targets.js';
+import { loadFlags, loadOptions, LOADGEN_CORE, parsePlan, type StepOptions, type StepPlan } from '../chat/step.js';
 import { PrivateRedis } from '../../test/helpers/private-redis.js';
 import { runClusterStep, type ClusterStepRecord, type Layout } from './cluster-step.js';
 import { assumptions, costTable, goalLines, projectionTable, stepLine, stepTable } from './report.js';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     ...loadFlags(10),
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -56,11 +59,14 @@ const layoutsOf = (p: StepPlan): Layout[] => [
 ];
 
 console.log(`bench:cluster — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(TASKSET_AVAILABLE ? 'nodes pinned to CPU 0, load generator to CPU 1 (taskset); redis-server and PostgreSQL unpinned' : 'taskset is missing: everything runs UNPINNED (numbers are less comparable)');
+console.log(TASKSET_AVAILABLE ? `nodes pinned to CPU ${SERVER_CORE}, load generator and redis-server to CPU ${LOADGEN_CORE} (taskset); PostgreSQL unpinned (idle while messages flow)` : 'taskset is missing: everything runs UNPINNED (numbers are less comparable)');
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers, ${opts.contentBytes}-byte contents`);
 
 const redisServer = await PrivateRedis.start();
 const admin = new Redis(redisServer.url);
+// Redis would run on a machine of its own in production: keep it off the nodes' core.
+const redisPid = /process_id:(\d+)/.exec(await admin.info('server'))?.[1];
+if (TASKSET_AVAILABLE && redisPid !== undefined) spawnSync('taskset', ['-pc', String(LOADGEN_CORE), redisPid], { stdio: 'ignore' });
 const records: ClusterStepRecord[][] = [];
 try {
   for (let round = 0; round < rounds; round++) {
@@ -73,7 +79,7 @@ try {
       const layouts = layoutsOf(plan);
       for (const layout of (round + i) % 2 === 0 ? layouts : [...layouts].reverse()) {
         try {
-          const record = await runClusterStep(layout, plan, opts, { redisUrl: redisServer.url, admin });
+          const record = await runClusterStep(layout, plan, opts, { redisUrl: redisServer.url, admin }, values['cpu-prof']);
           mine.push(record);
           console.log(stepLine(record));
         } catch (err) {

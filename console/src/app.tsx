@@ -2,7 +2,7 @@
  * The console's shell: learns the server's mode, asks for a key in enforced mode, then shows
  * the header, the navigation and the page the hash names.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError, type ShownError } from './api/errors';
 import { setMetricsToken } from './api/metrics';
 import { fetchServerInfo, type ServerInfo } from './api/server-info';
@@ -61,9 +61,12 @@ const NAV = [
 function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const route = useRoute();
   const section = route[0] ?? '';
+  const firstPage = useRef(true);
   useEffect(() => {
-    // Moves focus to the new page's heading so keyboard and screen-reader users follow navigation.
-    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+    // After a navigation (not the first page, whose Tab order starts at the skip link), focus
+    // moves to the new page's heading so keyboard and screen-reader users follow it.
+    if (firstPage.current) firstPage.current = false;
+    else document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
   }, [route.join('/')]);
   return (
     <>

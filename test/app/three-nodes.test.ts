@@ -12,6 +12,7 @@ import { startNodes, type NodeProcess } from '../helpers/node-process.js';
 import { freshDatabase, type FreshDatabase } from '../helpers/postgres.js';
 import { awsCliMissing, awsSandbox, boto3Missing, run } from '../helpers/python-aws.js';
 import { forgetCluster, REDIS_URL, uniqueClusterName } from '../helpers/redis.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const clusterName = uniqueClusterName('three');
 let db: FreshDatabase | undefined;
@@ -40,9 +41,12 @@ after(async () => {
 
 const SLOW = { timeout: 120_000 };
 
-/** The official client of `userId` on node `i`, connected, recording the messages it receives. */
-async function clientOn(i: number, roomArn: string, userId: string) {
-  const { room } = officialClient(node(i), roomArn, userId, { capabilities: ['SEND_MESSAGE'] });
+/**
+ * The official client of `userId` on node `i` (or at `chatUrl`, tokens from node `i`),
+ * connected, recording the messages it receives.
+ */
+async function clientOn(i: number, roomArn: string, userId: string, chatUrl = node(i).parlor.chatUrl) {
+  const { room } = officialClient(node(i), roomArn, userId, { capabilities: ['SEND_MESSAGE'] }, chatUrl);
   rooms.push(room);
   const messages: { id: string; content: string; sender: string }[] = [];
   let disconnects = 0;
@@ -51,6 +55,11 @@ async function clientOn(i: number, roomArn: string, userId: string) {
   await connected(room, 30_000);
   return { room, messages, disconnected: () => disconnects > 0 };
 }
+
+type Client = Awaited<ReturnType<typeof clientOn>>;
+
+/** Sends as a promise (the client throws at once, not asynchronously, while it is not connected). */
+const send = async (c: Client, content: string) => c.room.sendMessage(new SendMessageRequest(content));
 
 test('a message sent on one node reaches the clients on the others exactly once, in order per sender', SLOW, async () => {
   const roomArn = await createRoom(node(0).client(), { maximumMessageRatePerSecond: 100 });
@@ -106,7 +115,7 @@ test('a room at 10 msg/s holds its rate across three nodes: no more than 10 in a
   const roomArn = await createRoom(node(0).client(), { maximumMessageRatePerSecond: 10 });
   // Two clients per node, five messages each: 30 sent at once, 10 per node. A limit kept per
   // node would accept all 30; the room-wide one accepts 10 plus what refills meanwhile (10/s).
-  const clients = [];
+  const clients: Client[] = [];
   for (let i = 0; i < 6; i++) clients.push(await clientOn(i % 3, roomArn, `sender-${i}`));
   const started = performance.now();
   const results = await Promise.allSettled(clients.flatMap((c, i) => Array.from({ length: 5 }, (_, k) => c.room.sendMessage(new SendMessageRequest(`${i}-${k}`)))));
@@ -157,4 +166,49 @@ test('boto3 on A and the AWS CLI on B and C see the same rooms', pythonSkip ? { 
   await aws(2, 'update-room', '--identifier', arn, '--name', 'renamed-by-cli');
   const listed = (await aws(1, 'list-rooms', '--name', 'renamed-by-cli'))['rooms'] as { arn: string }[];
   assert.deepEqual(listed.map((r) => r.arn), [arn]);
+});
+
+// Last: it stops node A for good.
+test('rolling restart: SIGTERM on one of three nodes behind a round-robin proxy; every client chats again within seconds, nothing twice', SLOW, async (t) => {
+  const proxy = await startTcpProxy(nodes.map((n) => n.port));
+  try {
+    const roomArn = await createRoom(node(1).client(), { maximumMessageRatePerSecond: 100 });
+    // Six chat sockets through the proxy: two on each node. Tokens come from node B (the
+    // application's token endpoint, which stays up).
+    const clients: Client[] = [];
+    for (let i = 0; i < 6; i++) clients.push(await clientOn(1, roomArn, `viewer-${i}`, proxy.url));
+    for (const n of nodes) assert.equal(proxy.connectionsTo(n.port), 2, `two chat sockets on node ${n.nodeId}`);
+    // Everyone chats all along: one message every 150 ms per client, failures (while reconnecting) ignored.
+    let chatting = true;
+    const chatter = clients.map(async (c, i) => {
+      for (let k = 0; chatting; k++) {
+        await send(c, `chatter-${i}-${k}`).catch(() => {});
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    });
+    await waitFor('chatter on every client', () => (clients.every((c) => c.messages.length >= 12) ? true : undefined), 30_000);
+    const stopped = performance.now();
+    const exit = node(0).stop('SIGTERM');
+    // Every client is chatting again: a message of each reaches all six.
+    const back = async (i: number): Promise<void> => {
+      const c = clients[i]!;
+      await waitFor(`client ${i} connected again`, () => (c.room.state === 'connected' ? true : undefined), 30_000);
+      await waitFor(`client ${i}'s message to be accepted`, async () => send(c, `back-${i}`).then(() => true, () => undefined), 30_000);
+    };
+    assert.deepEqual(await exit, { code: 0, signal: null }, 'node A drained and exited cleanly');
+    await Promise.all(clients.map((_, i) => back(i)));
+    for (const c of clients) await waitFor('every back message', () => (clients.every((_, i) => c.messages.some((m) => m.content === `back-${i}`)) ? true : undefined), 30_000);
+    const seconds = (performance.now() - stopped) / 1000;
+    chatting = false;
+    await Promise.all(chatter);
+    t.diagnostic(`every client chatted again ${seconds.toFixed(1)} s after the SIGTERM`);
+    assert.ok(seconds < 20, `every client chatted again ${seconds.toFixed(1)} s after the SIGTERM`);
+    for (const [i, c] of clients.entries()) {
+      assert.equal(new Set(c.messages.map((m) => m.id)).size, c.messages.length, `client ${i} saw no message twice`);
+      assert.equal(c.disconnected(), false, `client ${i} never gave up`);
+    }
+    assert.ok(proxy.connectionsSeen() >= 8, 'the two clients of node A opened new sockets through the proxy');
+  } finally {
+    await proxy.close();
+  }
 });

@@ -36,7 +36,16 @@ after(async () => {
 });
 
 test('an empty server says so, and a room created in the form is there for the SDK', { skip, timeout: 60_000 }, async () => {
-  await nav('Rooms');
+  // Keyboard first: Tab reaches the skip link, then the sections.
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Skip to content');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Rooms');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/rooms$/);
   await page.getByText('No rooms yet — create one').waitFor();
   await screenshots(page, 'rooms-empty');
 
@@ -161,6 +170,41 @@ test('the overview shows rooms, connections and the node', { skip, timeout: 60_0
   await page.locator('.stat').filter({ hasText: 'Rooms' }).first().getByText('1', { exact: true }).waitFor();
   await page.getByText(server.parlor.nodeId).first().waitFor();
   await page.locator('.pill', { hasText: 'ready' }).waitFor();
+  // The messages-per-second chart starts with the second reading of /metrics (2 s apart).
+  await page.locator('.chart canvas').waitFor();
   await screenshots(page, 'overview');
+  assert.deepEqual(errors, []);
+});
+
+test('the rooms list pages and filters by name and logging configuration', { skip, timeout: 60_000 }, async () => {
+  const sdk = server.client();
+  const [archive] = (await sdk.send(new ListLoggingConfigurationsCommand({}))).loggingConfigurations!;
+  for (let i = 0; i < 11; i++) {
+    await sdk.send(new CreateRoomCommand({ name: `bulk-${i}`, ...(i === 7 ? { loggingConfigurationIdentifiers: [archive!.arn!] } : {}) }));
+  }
+  await nav('Rooms');
+  await page.getByLabel('Rooms per page').selectOption('10');
+  const rows = page.locator('table.rooms tbody tr');
+  await page.getByText('Page 1', { exact: true }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('table.rooms tbody tr').length === 10);
+  await page.getByRole('button', { name: 'Next →' }).click();
+  await page.getByText('Page 2', { exact: true }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('table.rooms tbody tr').length === 2);
+  assert.equal(await page.getByRole('button', { name: 'Next →' }).isDisabled(), true);
+  await page.getByRole('button', { name: '← Previous' }).click();
+  await page.getByText('Page 1', { exact: true }).waitFor();
+
+  await page.getByLabel('Name', { exact: true }).fill('bulk-3');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('table.rooms tbody tr').length === 1);
+  assert.equal(await rows.first().locator('td').first().innerText(), 'bulk-3');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByLabel('Logging configuration').selectOption({ label: 'archive' });
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('table.rooms tbody tr').length === 1);
+  await rows.first().getByText('bulk-7').waitFor();
+  await page.getByLabel('Name', { exact: true }).fill('nothing-like-this');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.getByText('No rooms match these filters.').waitFor();
   assert.deepEqual(errors, []);
 });

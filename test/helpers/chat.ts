@@ -49,21 +49,38 @@ export async function chatToken(client: IvschatClient, roomArn: string, userId: 
 
 export const ALL_CAPABILITIES: ChatTokenCapability[] = ['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER'];
 
-/** The official client for `userId`, fetching a new token on each (re)connect; not yet connected. */
+/** A token the official client's tokenProvider hands out. */
+export interface ProvidedToken {
+  readonly token: string;
+  readonly sessionExpirationTime?: Date | undefined;
+  readonly tokenExpirationTime?: Date | undefined;
+}
+
+/**
+ * The official client for `userId`, fetching a new token on each (re)connect (the first one
+ * may be given: `firstToken`, minted beforehand); not yet connected.
+ */
 export function officialClient(
   server: ChatHost,
   roomArn: string,
   userId: string,
-  options: TokenOptions = {},
+  options: TokenOptions & { firstToken?: ProvidedToken } = {},
   url = server.parlor.chatUrl,
 ): { room: ChatRoomType; tokensFetched: () => number } {
+  const { firstToken, ...tokenOptions } = options;
   const client = server.client();
   let fetched = 0;
+  let given = firstToken;
   const room = new ChatRoom({
     regionOrUrl: url,
     tokenProvider: async () => {
       fetched++;
-      const t = await chatToken(client, roomArn, userId, options);
+      if (given) {
+        const first = given;
+        given = undefined;
+        return first;
+      }
+      const t = await chatToken(client, roomArn, userId, tokenOptions);
       return { token: t.token!, sessionExpirationTime: t.sessionExpirationTime, tokenExpirationTime: t.tokenExpirationTime };
     },
   });
