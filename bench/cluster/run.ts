@@ -59,7 +59,7 @@ const layoutsOf = (p: StepPlan): Layout[] => [
 ];
 
 console.log(`bench:cluster — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(TASKSET_AVAILABLE ? `nodes pinned to CPU ${SERVER_CORE}, load generator and redis-server to CPU ${LOADGEN_CORE} (taskset); PostgreSQL unpinned (idle while messages flow)` : 'taskset is missing: everything runs UNPINNED (numbers are less comparable)');
+console.log(TASKSET_AVAILABLE ? `nodes pinned to CPU ${SERVER_CORE} (cross-node: the publishers' node on CPU ${LOADGEN_CORE}), load generator and redis-server to CPU ${LOADGEN_CORE} (taskset); PostgreSQL unpinned (idle while messages flow)` : 'taskset is missing: everything runs UNPINNED (numbers are less comparable)');
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers, ${opts.contentBytes}-byte contents`);
 
 const redisServer = await PrivateRedis.start();
