@@ -115,7 +115,9 @@ export function goalLines(records: readonly ClusterStepRecord[]): string {
 
 /** The projection's inputs from one round, or the reason there are none. */
 export function projectionInputs(records: readonly ClusterStepRecord[], messagesPerSecond: number): ProjectionInputs | string {
-  const same = records.filter((r) => r.layout === 'same-node');
+  // Sustained steps only when there are any (a node that fell behind coalesces, and looks cheaper).
+  const sameAll = records.filter((r) => r.layout === 'same-node');
+  const same = sameAll.some((r) => r.failures.length === 0) ? sameAll.filter((r) => r.failures.length === 0) : sameAll;
   const cross = records.find((r) => r.layout === 'cross-node');
   if (same.length === 0 || cross === undefined) return 'the projection needs a same-node and a cross-node step';
   // The largest room is the per-delivery figure: a node of a big cluster holds a big share.
