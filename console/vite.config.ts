@@ -21,8 +21,6 @@ export default defineConfig({
     outDir: here('../dist/console'),
     emptyOutDir: true,
     target: 'es2022',
-    // The AWS SDK and the chat client make one ~600 KB chunk (≈170 KB gzipped); that is expected.
-    chunkSizeWarningLimit: 1500,
     sourcemap: false,
   },
 });

@@ -5,7 +5,8 @@
  * that dies is replaced (at once, or after a growing pause when workers keep dying early); its
  * chat clients lose their socket without a close frame, which makes the official client
  * reconnect, to another worker. SIGTERM / SIGINT to the primary drains every worker (each runs
- * its own shutdown) and exits once they are all gone.
+ * its own shutdown) and exits once they are all gone; SIGHUP is passed on to every worker (each
+ * re-reads its TLS files, main.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -104,5 +105,9 @@ export function superviseWorkers(count: number, out: Pick<Console, 'log' | 'erro
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+  // Without a listener SIGHUP would end the primary (and with it every worker).
+  process.on('SIGHUP', () => {
+    for (const worker of started.keys()) worker.process.kill('SIGHUP');
+  });
   for (let index = 1; index <= count; index++) fork(index);
 }

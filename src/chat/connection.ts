@@ -7,8 +7,6 @@
 export const CLOSE = {
   /** DisconnectUser / DISCONNECT_USER. */
   disconnected: 1000,
-  /** Graceful server shutdown. */
-  goingAway: 1001,
   /** Kept sending over the per-connection budget (chat-session.ts OVER_BUDGET_CLOSE_MS). */
   policyViolation: 1008,
   /** Shutdown drain ("service restart"), after an ERROR 401 (the official client reconnects on the 401). */

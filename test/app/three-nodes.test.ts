@@ -171,6 +171,7 @@ test('boto3 on A and the AWS CLI on B and C see the same rooms', pythonSkip ? { 
 // Last: it stops node A for good.
 test('rolling restart: SIGTERM on one of three nodes behind a round-robin proxy; every client chats again within seconds, nothing twice', SLOW, async (t) => {
   const proxy = await startTcpProxy(nodes.map((n) => n.port));
+  let chatting = true;
   try {
     const roomArn = await createRoom(node(1).client(), { maximumMessageRatePerSecond: 100 });
     // Six chat sockets through the proxy: two on each node. Tokens come from node B (the
@@ -179,7 +180,6 @@ test('rolling restart: SIGTERM on one of three nodes behind a round-robin proxy;
     for (let i = 0; i < 6; i++) clients.push(await clientOn(1, roomArn, `viewer-${i}`, proxy.url));
     for (const n of nodes) assert.equal(proxy.connectionsTo(n.port), 2, `two chat sockets on node ${n.nodeId}`);
     // Everyone chats all along: one message every 150 ms per client, failures (while reconnecting) ignored.
-    let chatting = true;
     const chatter = clients.map(async (c, i) => {
       for (let k = 0; chatting; k++) {
         await send(c, `chatter-${i}-${k}`).catch(() => {});
@@ -209,6 +209,7 @@ test('rolling restart: SIGTERM on one of three nodes behind a round-robin proxy;
     }
     assert.ok(proxy.connectionsSeen() >= 8, 'the two clients of node A opened new sockets through the proxy');
   } finally {
+    chatting = false;
     await proxy.close();
   }
 });

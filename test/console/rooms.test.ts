@@ -170,6 +170,8 @@ test('the overview shows rooms, connections and the node', { skip, timeout: 60_0
   await page.locator('.stat').filter({ hasText: 'Rooms' }).first().getByText('1', { exact: true }).waitFor();
   await page.getByText(server.parlor.nodeId).first().waitFor();
   await page.locator('.pill', { hasText: 'ready' }).waitFor();
+  // The messages-per-second chart starts with the second reading of /metrics (2 s apart).
+  await page.locator('.chart canvas').waitFor();
   await screenshots(page, 'overview');
   assert.deepEqual(errors, []);
 });

@@ -49,21 +49,38 @@ export async function chatToken(client: IvschatClient, roomArn: string, userId: 
 
 export const ALL_CAPABILITIES: ChatTokenCapability[] = ['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER'];
 
-/** The official client for `userId`, fetching a new token on each (re)connect; not yet connected. */
+/** A token the official client's tokenProvider hands out. */
+export interface ProvidedToken {
+  readonly token: string;
+  readonly sessionExpirationTime?: Date | undefined;
+  readonly tokenExpirationTime?: Date | undefined;
+}
+
+/**
+ * The official client for `userId`, fetching a new token on each (re)connect (the first one
+ * may be given: `firstToken`, minted beforehand); not yet connected.
+ */
 export function officialClient(
   server: ChatHost,
   roomArn: string,
   userId: string,
-  options: TokenOptions = {},
+  options: TokenOptions & { firstToken?: ProvidedToken } = {},
   url = server.parlor.chatUrl,
 ): { room: ChatRoomType; tokensFetched: () => number } {
+  const { firstToken, ...tokenOptions } = options;
   const client = server.client();
   let fetched = 0;
+  let given = firstToken;
   const room = new ChatRoom({
     regionOrUrl: url,
     tokenProvider: async () => {
       fetched++;
-      const t = await chatToken(client, roomArn, userId, options);
+      if (given) {
+        const first = given;
+        given = undefined;
+        return first;
+      }
+      const t = await chatToken(client, roomArn, userId, tokenOptions);
       return { token: t.token!, sessionExpirationTime: t.sessionExpirationTime, tokenExpirationTime: t.tokenExpirationTime };
     },
   });
@@ -71,12 +88,14 @@ export function officialClient(
   room.logger = { debug() {}, info() {}, error() {} };
   // Client 1.1.1 overwrites its pending rotation timer on every reconnect without clearing
   // it, so disconnect() cannot cancel the old one and it keeps the test process alive for
-  // (tokenExpirationTime − 60 s). Clearing it when a reconnect starts is what a fixed client
-  // would do; it changes nothing within a test.
-  room.addListener('connecting', () => {
-    const internals = room as unknown as { nextConnectionScheduleHandle: ReturnType<typeof setTimeout> | null };
+  // (tokenExpirationTime − 60 s). Clearing the previous timer whenever a new one is scheduled
+  // is what a fixed client would do; it changes nothing within a test.
+  const internals = room as unknown as { nextConnectionScheduleHandle: ReturnType<typeof setTimeout> | null; scheduleReconnect(expiry: Date): void };
+  const schedule = internals.scheduleReconnect.bind(room);
+  internals.scheduleReconnect = (expiry) => {
     if (internals.nextConnectionScheduleHandle != null) clearTimeout(internals.nextConnectionScheduleHandle);
-  });
+    schedule(expiry);
+  };
   return { room, tokensFetched: () => fetched };
 }
 

@@ -25,6 +25,9 @@ export const SCREENSHOT_DIR = join(ROOT, 'test-output', 'console');
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
+/** How long a test file waits for another one's build of the console before building its own. */
+const BUILD_WAIT_MS = 60_000;
+
 /** Everything the console bundle is made from. */
 const SOURCES = ['console', 'src/client', 'src/protocol/generated', 'src/protocol/model-types.ts', 'package-lock.json'];
 
@@ -37,20 +40,38 @@ function filesOf(path: string): string[] {
     .flatMap((name) => filesOf(join(path, name)));
 }
 
-/** Builds the console into a folder named by the hash of its sources (reused when present). */
+/**
+ * Builds the console into a folder named by the hash of its sources (reused when present).
+ * Test files running side by side build it once: the first takes a lock folder, the others
+ * wait for its result (or build themselves if it takes longer than BUILD_WAIT_MS).
+ */
 export async function builtConsole(): Promise<string> {
   const hash = createHash('sha256');
   for (const file of SOURCES.flatMap(filesOf)) hash.update(file).update(readFileSync(join(ROOT, file)));
   const dir = join(tmpdir(), `parlor-console-${hash.digest('hex').slice(0, 16)}`);
-  if (existsSync(join(dir, 'index.html'))) return dir;
-  const partial = `${dir}.partial-${process.pid}`;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'console', 'vite.config.ts'), logLevel: 'warn', build: { outDir: partial, emptyOutDir: true } });
+  const built = (): boolean => existsSync(join(dir, 'index.html'));
+  if (built()) return dir;
+  const lock = `${dir}.lock`;
+  let locked = false;
   try {
-    renameSync(partial, dir);
+    mkdirSync(lock);
+    locked = true;
   } catch {
-    // Another test file built the same sources first; its folder is as good.
-    rmSync(partial, { recursive: true, force: true });
+    for (const until = Date.now() + BUILD_WAIT_MS; Date.now() < until && !built(); ) await new Promise((r) => setTimeout(r, 100));
+    if (built()) return dir;
+  }
+  const partial = `${dir}.partial-${process.pid}`;
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'console', 'vite.config.ts'), logLevel: 'warn', build: { outDir: partial, emptyOutDir: true } });
+    try {
+      renameSync(partial, dir);
+    } catch {
+      // Another test file built the same sources first; its folder is as good.
+      rmSync(partial, { recursive: true, force: true });
+    }
+  } finally {
+    if (locked) rmSync(lock, { recursive: true, force: true });
   }
   return dir;
 }

@@ -113,13 +113,13 @@ export class NodeProcess implements ChatHost {
     return exit;
   }
 
-  /** An SDK client on this node (dummy credentials, no retries). */
-  client(): IvschatClient {
+  /** An SDK client on this node (dummy credentials; no retries unless asked). */
+  client(maxAttempts = 1): IvschatClient {
     const client = new IvschatClient({
       region: 'us-east-1',
       endpoint: this.parlor.endpoint,
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
-      maxAttempts: 1,
+      maxAttempts,
     });
     this.#clients.push(client);
     return client;

@@ -19,7 +19,8 @@ export interface FreshDatabase {
 
 /** Runs statements on a short-lived connection to `url`. */
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  // Generous: a loaded 2-core CI machine has taken over 10 s to accept a connection.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 60_000 });
   client.on('error', () => {});
   await client.connect();
   try {

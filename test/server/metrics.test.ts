@@ -5,6 +5,8 @@
  */
 import { CreateRoomCommand, DeleteRoomCommand, GetRoomCommand } from '@aws-sdk/client-ivschat';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -251,4 +253,13 @@ test('node info and event-loop lag are exported; every parlor_ metric is documen
   for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'process_resident_memory_bytes']) assert.ok(scraped.names.has(name), name);
   for (const name of ['parlor_chat_log_spool_bytes', 'parlor_reviews_total', 'parlor_presence_rooms']) assert.ok(scraped.names.has(name), name);
   assertDocumented(scraped);
+});
+
+test('every parlor_ metric name in the source is documented (also those only some configurations register)', () => {
+  const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+  const root = new URL('../../src', import.meta.url).pathname;
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  const names = new Set(files.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/'(parlor_[a-z_]+)'/g)].map((m) => m[1]!)));
+  assert.ok(names.has('parlor_chat_messages_total') && names.has('parlor_cluster_round_trip_seconds'), 'the scan finds metric names');
+  assert.deepEqual([...names].filter((n) => !docs.includes(`\`${n}\``)), []);
 });

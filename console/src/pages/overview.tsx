@@ -94,7 +94,7 @@ export function OverviewPage({ session }: { session: Session }) {
       <div class="two-col">
         <div class="card">
           <h2>Messages per second</h2>
-          {series[0].length > 1 ? <RateChart label="Messages delivered per second" data={series} /> : <p class="muted">{m ? 'Collecting — the chart starts after two readings.' : 'Needs /metrics.'}</p>}
+          {series[0].length > 1 ? <RateChart label="Messages delivered per second" data={series} windowSeconds={(CHART_POINTS * POLL_MS) / 1000} /> : <p class="muted">{m ? 'Collecting — the chart starts after two readings.' : 'Needs /metrics.'}</p>}
           <Outcomes metrics={m} />
         </div>
         <div>

@@ -5,7 +5,7 @@
  */
 import type { GetRoomResponse } from '@aws-sdk/client-ivschat';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError, isUnknownOperation, type ShownError } from '../api/errors';
+import { isUnknownOperation } from '../api/errors';
 import { useLiveChat, type Entry, type LiveChat } from '../api/live-chat';
 import type { Session } from '../api/session';
 import { ConfirmDialog } from '../ui/dialog';
@@ -13,6 +13,7 @@ import { ErrorBox } from '../ui/error-box';
 import { TextField } from '../ui/field';
 import { formatClock, formatCount, formatTime } from '../ui/format';
 import { RateChart } from '../ui/rate-chart';
+import { useAction } from '../ui/use-action';
 import { useAsync } from '../ui/use-async';
 
 /** How often the connected users and bans are read again, in ms. */
@@ -21,27 +22,20 @@ const POLL_MS = 3000;
 export function RoomLive({ session, room }: { session: Session; room: GetRoomResponse }) {
   const chat = useLiveChat(session, room.arn!);
   const [banning, setBanning] = useState<string | undefined>();
-  const [actionError, setActionError] = useState<ShownError | undefined>();
+  const action = useAction();
   const [poll, setPoll] = useState(0);
   useEffect(() => {
     const t = setInterval(() => setPoll((p) => p + 1), POLL_MS);
     return () => clearInterval(t);
   }, []);
 
-  const disconnect = async (userId: string): Promise<void> => {
-    setActionError(undefined);
-    try {
-      await chat.disconnectUser(userId, 'Disconnected from the Parlor console');
-    } catch (err) {
-      setActionError(describeError(err));
-    }
-  };
+  const disconnect = (userId: string): Promise<void> => action.run(() => chat.disconnectUser(userId, 'Disconnected from the Parlor console'));
   const [latest] = chat.rate[1].slice(-2);
   const lastMinute = chat.rate[1].reduce((a, b) => a + b, 0);
 
   return (
     <>
-      <ErrorBox error={actionError} title="That did not work" />
+      <ErrorBox error={action.error} title="That did not work" />
       <div class="live-grid">
         <div>
           <div class="card">
@@ -163,17 +157,14 @@ function UserTable({ rows, self, onDisconnect, onBan }: { rows: readonly UserRow
 function Bans({ session, room, poll }: { session: Session; room: GetRoomResponse; poll: number }) {
   const [changed, setChanged] = useState(0);
   const [bans] = useAsync(() => session.parlor.listBans({ roomIdentifier: room.arn!, maxResults: 100 }), [session, room.arn, poll, changed]);
-  const [error, setError] = useState<ShownError | undefined>();
+  const unbanning = useAction();
+  const { error } = unbanning;
   if (bans.state === 'failed' && isUnknownOperation(bans.error)) return null;
-  const unban = async (userId: string): Promise<void> => {
-    setError(undefined);
-    try {
+  const unban = (userId: string): Promise<void> =>
+    unbanning.run(async () => {
       await session.parlor.unbanUser({ roomIdentifier: room.arn!, userId });
       setChanged((c) => c + 1);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+    });
   return (
     <div class="card bans">
       <h2>Bans</h2>
@@ -243,7 +234,8 @@ function BanDialog({ session, room, userId, onClose }: { session: Session; room:
 
 function ChatPane({ chat, onDisconnect, onBan }: { chat: LiveChat } & UserActions) {
   const [text, setText] = useState('');
-  const [error, setError] = useState<ShownError | undefined>();
+  const action = useAction();
+  const { error } = action;
   const log = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
   useEffect(() => {
@@ -254,22 +246,12 @@ function ChatPane({ chat, onDisconnect, onBan }: { chat: LiveChat } & UserAction
   const send = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (text.trim() === '') return;
-    setError(undefined);
-    try {
+    await action.run(async () => {
       await chat.send(text);
       setText('');
-    } catch (err) {
-      setError(describeError(err));
-    }
+    });
   };
-  const remove = async (id: string): Promise<void> => {
-    setError(undefined);
-    try {
-      await chat.deleteMessage(id, 'Deleted from the Parlor console');
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+  const remove = (id: string): Promise<void> => action.run(() => chat.deleteMessage(id, 'Deleted from the Parlor console'));
   const status = chat.state === 'connected' ? 'Connected' : chat.state === 'connecting' ? 'Connecting…' : 'Disconnected';
   return (
     <section class="card chat" aria-labelledby="chat-title" data-state={chat.state}>

@@ -5,12 +5,12 @@
  * signature is good) and meets AccessDeniedException where it acts.
  */
 import { ListRoomsCommand } from '@aws-sdk/client-ivschat';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { describeError, type ShownError } from '../api/errors';
 import type { ServerInfo } from '../api/server-info';
 import { makeSession, rememberSignIn, type Session } from '../api/session';
 import { ErrorBox } from '../ui/error-box';
-import { TextField } from '../ui/field';
+import { fieldId, TextField } from '../ui/field';
 
 export function SignInPage({ info, onSignedIn }: { info: ServerInfo; onSignedIn: (s: Session) => void }) {
   const [accessKeyId, setAccessKeyId] = useState('');
@@ -18,6 +18,9 @@ export function SignInPage({ info, onSignedIn }: { info: ServerInfo; onSignedIn:
   const [region, setRegion] = useState(info.region);
   const [error, setError] = useState<ShownError | undefined>();
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.getElementById(fieldId('accessKeyId'))?.focus();
+  }, []);
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();

@@ -10,9 +10,11 @@ interface Props {
   /** [x: epoch seconds, y: value] */
   readonly data: readonly [readonly number[], readonly number[]];
   readonly height?: number;
+  /** The time axis always spans this many seconds up to the newest point, however few points there are. */
+  readonly windowSeconds?: number;
 }
 
-export function RateChart({ label, data, height = 180 }: Props) {
+export function RateChart({ label, data, height = 180, windowSeconds = 60 }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
   useEffect(() => {
@@ -23,7 +25,7 @@ export function RateChart({ label, data, height = 180 }: Props) {
         height,
         legend: { show: false },
         cursor: { show: true, drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.2))] } },
+        scales: { x: { time: true, range: (_u, _min, max) => [max - windowSeconds, max] }, y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.2))] } },
         axes: [
           // Clock times only: uPlot's default adds a date line under the first tick, which collides at this width.
           { stroke: '#5d6578', grid: { stroke: '#eef0f4' }, space: 70, values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })) },
@@ -46,7 +48,7 @@ export function RateChart({ label, data, height = 180 }: Props) {
   useEffect(() => {
     plot.current?.setData([data[0] as number[], data[1] as number[]]);
   }, [data]);
-  return <div class="chart" ref={box} role="img" aria-label={`${label}, last ${data[0].length} seconds`} />;
+  return <div class="chart" ref={box} role="img" aria-label={`${label}, last ${windowSeconds} seconds`} />;
 }
 
 /** The last `n` one-second buckets of a counter, oldest first, ending at the current second. */
