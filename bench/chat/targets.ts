@@ -58,8 +58,8 @@ function buildParlor(dir = '.'): void {
   built.add(dir);
 }
 
-function startChild(args: readonly string[], env?: Readonly<Record<string, string>>): ChildProcess {
-  return spawnNode(SERVER_CORE, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function startChild(args: readonly string[], env?: Readonly<Record<string, string>>, core = SERVER_CORE): ChildProcess {
+  return spawnNode(core, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
 
 /** Keeps reading a child's output after it is ready (a full pipe would block it), echoing errors. */
@@ -116,6 +116,8 @@ export interface ParlorTargetOptions {
   readonly flags?: readonly string[];
   /** More node flags (before dist/main.js), e.g. --cpu-prof. */
   readonly nodeFlags?: readonly string[];
+  /** The CPU the server is pinned to (default SERVER_CORE). */
+  readonly core?: number;
   readonly env?: Readonly<Record<string, string>>;
   /** More CreateRoom input for every room. */
   readonly room?: Partial<CreateRoomCommandInput>;
@@ -133,7 +135,7 @@ export const parlorTarget = (options: ParlorTargetOptions = {}) => async (): Pro
   const dir = options.dir ?? '.';
   buildParlor(dir);
   const args = [...startNodeFlags(), ...(options.nodeFlags ?? []), join(dir, 'dist/main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(review?.args ?? []), ...(options.flags ?? [])];
-  const child = startChild(args, options.env);
+  const child = startChild(args, options.env, options.core);
   const port = Number(await waitForLine(child, /control plane:\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000));
   drain(child, 'parlor');
   const client = new IvschatClient({

@@ -7,16 +7,19 @@
  *   embedded    one node in embedded mode (SQLite, in-process fan-out): the baseline
  *   same-node   one node in cluster mode (PostgreSQL + Redis); publishers and subscribers on it
  *   cross-node  two nodes in cluster mode; publishers on node A, subscribers on node B, so every
- *               subscriber's copy crosses Redis
+ *               subscriber's copy crosses Redis. B has core 0 to itself, as the one node of the
+ *               other layouts; A (10 connections, light) shares the load generator's core, so
+ *               the two nodes do not take turns on one core (which would add scheduling delay
+ *               that separate machines do not have).
  * Cluster steps get a fresh database (through a statement-counting proxy) and their own cluster
  * name on the run's private redis-server, whose INFO counters are read around the window.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { driveLoad, stepFailures, type StepOptions, type StepPlan } from '../chat/step.js';
+import { driveLoad, LOADGEN_CORE, stepFailures, type StepOptions, type StepPlan } from '../chat/step.js';
 import { cpuMicros } from '../chat/proc.js';
 import type { StepResult } from '../chat/ipc.js';
-import { parlorTarget, type RunningTarget } from '../chat/targets.js';
+import { parlorTarget, SERVER_CORE, type RunningTarget } from '../chat/targets.js';
 import { freshDatabase } from '../../test/helpers/postgres.js';
 import { startPgCountingProxy, type PgCounts } from '../../test/helpers/pg-counting-proxy.js';
 
@@ -126,7 +129,11 @@ export async function runClusterStep(layout: Layout, plan: StepPlan, opts: StepO
   const nodes: RunningTarget[] = [];
   try {
     // One after the other: the first node creates the schema and the token secret.
-    for (const id of layout === 'cross-node' ? ['bench-a', 'bench-b'] : ['bench-a']) nodes.push(await parlorTarget({ env: nodeEnv(id), nodeFlags: nodeFlags(id) })());
+    const ids = layout === 'cross-node' ? ['bench-a', 'bench-b'] : ['bench-a'];
+    for (const id of ids) {
+      const core = ids.length > 1 && id === 'bench-a' ? LOADGEN_CORE : SERVER_CORE;
+      nodes.push(await parlorTarget({ env: nodeEnv(id), nodeFlags: nodeFlags(id), core })());
+    }
     const [a, b] = [nodes[0]!, nodes[1] ?? nodes[0]!];
     const tokens = await a.tokens({ rooms: plan.rooms, publishers: opts.publishers, subscribers: plan.subscribers });
     await sleep(500);

@@ -3,14 +3,15 @@
  * under the same load, in one run (issue 13's "Measure"):
  *   (a) a node's CPU per delivery, cluster / embedded, at every --steps size (goal ≤ 1.15×);
  *   (b) the p99 added when subscribers sit on another node than the publishers, against all on
- *       one node, at every --cross-node-steps size (goal ≤ 5 ms);
+ *       one node, at every --cross-node-steps size (goal ≤ 5 ms at 1×1000; 1×100 shows the hop
+ *       itself, with the nodes far from full);
  *   (c) Redis commands and bytes and PostgreSQL statements and bytes per chat message (goal:
  *       the same whatever the number of subscribers);
  *   (d) the deliveries/s of 2, 4 and 8 nodes, projected from these on paper (projection.ts).
  * Nodes on core 0; the load generator (bench/chat/load-generator.ts) and a private redis-server
  * on core 1; the machine's PostgreSQL (a fresh database per step) unpinned.
  *
- * Options: --steps 1x1000,1x5000  --cross-node-steps 1x1000  --rounds N (default 1)
+ * Options: --steps 1x1000,1x5000  --cross-node-steps 1x100,1x1000  --rounds N (default 1)
  *          --duration S (measured window, default 10)  --warmup S (default 3)  --drain S (default 5)
  *          --publishers N (default 10)  --rate MSG_PER_S per room (default 100)  --content-bytes N (default 40)
  *          --json FILE (raw records)  --cpu-prof DIR (every node writes a V8 CPU profile there)
@@ -31,7 +32,7 @@ import { assumptions, costTable, goalLines, projectionTable, stepLine, stepTable
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '1x1000,1x5000' },
-    'cross-node-steps': { type: 'string', default: '1x1000' },
+    'cross-node-steps': { type: 'string', default: '1x100,1x1000' },
     rounds: { type: 'string', default: '1' },
     ...loadFlags(10),
     json: { type: 'string' },
@@ -59,7 +60,7 @@ const layoutsOf = (p: StepPlan): Layout[] => [
 ];
 
 console.log(`bench:cluster — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(TASKSET_AVAILABLE ? `nodes pinned to CPU ${SERVER_CORE}, load generator and redis-server to CPU ${LOADGEN_CORE} (taskset); PostgreSQL unpinned (idle while messages flow)` : 'taskset is missing: everything runs UNPINNED (numbers are less comparable)');
+console.log(TASKSET_AVAILABLE ? `nodes pinned to CPU ${SERVER_CORE} (cross-node: the publishers' node on CPU ${LOADGEN_CORE}), load generator and redis-server to CPU ${LOADGEN_CORE} (taskset); PostgreSQL unpinned (idle while messages flow)` : 'taskset is missing: everything runs UNPINNED (numbers are less comparable)');
 console.log(`steps: ${opts.warmupMs / 1000} s warm-up + ${opts.measureMs / 1000} s measured, ${opts.roomRate} msg/s per room from ${opts.publishers} publishers, ${opts.contentBytes}-byte contents`);
 
 const redisServer = await PrivateRedis.start();
