@@ -61,6 +61,10 @@ type Client = Awaited<ReturnType<typeof clientOn>>;
 /** Sends as a promise (the client throws at once, not asynchronously, while it is not connected). */
 const send = async (c: Client, content: string) => c.room.sendMessage(new SendMessageRequest(content));
 
+/** As `send`, but rejects after `ms`: a request pending on a socket that went away is never answered by the client. */
+const sendWithin = (c: Client, content: string, ms = 5000) =>
+  Promise.race([send(c, content), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), ms).unref())]);
+
 test('a message sent on one node reaches the clients on the others exactly once, in order per sender', SLOW, async () => {
   const roomArn = await createRoom(node(0).client(), { maximumMessageRatePerSecond: 100 });
   const clients = [await clientOn(0, roomArn, 'ann'), await clientOn(1, roomArn, 'bob'), await clientOn(2, roomArn, 'cid')];
@@ -196,7 +200,7 @@ test('rolling restart: SIGTERM on one of three nodes behind a round-robin proxy;
     // Everyone chats all along: one message every 150 ms per client, failures (while reconnecting) ignored.
     const chatter = clients.map(async (c, i) => {
       for (let k = 0; chatting; k++) {
-        await send(c, `chatter-${i}-${k}`).catch(() => {});
+        await sendWithin(c, `chatter-${i}-${k}`).catch(() => {});
         await new Promise((r) => setTimeout(r, 150));
       }
     });
@@ -207,7 +211,7 @@ test('rolling restart: SIGTERM on one of three nodes behind a round-robin proxy;
     const back = async (i: number): Promise<void> => {
       const c = clients[i]!;
       await waitFor(`client ${i} connected again`, () => (c.room.state === 'connected' ? true : undefined), 30_000);
-      await waitFor(`client ${i}'s message to be accepted`, async () => send(c, `back-${i}`).then(() => true, () => undefined), 30_000);
+      await waitFor(`client ${i}'s message to be accepted`, async () => sendWithin(c, `back-${i}`).then(() => true, () => undefined), 30_000);
     };
     assert.deepEqual(await exit, { code: 0, signal: null }, 'node A drained and exited cleanly');
     await Promise.all(clients.map((_, i) => back(i)));
