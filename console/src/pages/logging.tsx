@@ -24,6 +24,7 @@ import { ResourceFacts } from '../ui/resource-facts';
 import { useAction } from '../ui/use-action';
 import { arnOf, arnSegments, href, navigate } from '../ui/router';
 import { useAsync } from '../ui/use-async';
+import { SubmitButton } from '../ui/submit-button';
 
 type Kind = 's3' | 'cloudWatchLogs' | 'firehose';
 
@@ -178,9 +179,7 @@ function CreateForm({ session, onCancel, onCreated }: { session: Session; onCanc
       <LoggingFields values={values} onChange={setValues} error={error} />
       <ErrorBox error={error} title="The logging configuration was not created" />
       <div class="form-actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create'}
-        </button>
+        <SubmitButton busy={busy} label="Create" busyLabel="Creating…" />
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
@@ -232,9 +231,7 @@ function EditLogging({ session, config, onSaved }: { session: Session; config: G
           <LoggingFields values={values} onChange={setValues} error={error} />
           <ErrorBox error={error} title="The logging configuration was not updated" />
           <div class="form-actions">
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save'}
-            </button>
+            <SubmitButton busy={busy} label="Save" />
             <Notice text={notice} />
           </div>
         </form>

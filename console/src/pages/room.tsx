@@ -17,6 +17,7 @@ import { ResourceFacts } from '../ui/resource-facts';
 import { useAction } from '../ui/use-action';
 import { useAsync } from '../ui/use-async';
 import { RoomLive } from './room-live';
+import { SubmitButton } from '../ui/submit-button';
 
 interface Props {
   readonly session: Session;
@@ -135,9 +136,7 @@ function RoomSettingsForm({ session, room, configs, onSaved }: { session: Sessio
       <RoomFormFields values={values} onChange={setValues} error={save.error} problems={problems} loggingConfigurations={configs} />
       <ErrorBox error={save.error} title="The room was not updated" />
       <div class="form-actions">
-        <button type="submit" class="primary" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save settings'}
-        </button>
+        <SubmitButton busy={save.busy} label="Save settings" />
         <Notice text={save.notice} />
       </div>
     </form>
@@ -197,9 +196,7 @@ function ParlorSettingsForm({ session, room, onSaved }: { session: Session; room
       })}
       <ErrorBox error={save.error} title="The Parlor settings were not saved" />
       <div class="form-actions">
-        <button type="submit" class="primary" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save Parlor settings'}
-        </button>
+        <SubmitButton busy={save.busy} label="Save Parlor settings" />
         <Notice text={save.notice} />
       </div>
     </form>
@@ -252,9 +249,7 @@ function TagsForm({ session, room, onSaved }: { session: Session; room: GetRoomR
         <button type="button" onClick={() => setRows([...rows, { key: '', value: '' }])}>
           Add tag
         </button>
-        <button type="submit" class="primary" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save tags'}
-        </button>
+        <SubmitButton busy={save.busy} label="Save tags" />
         <Notice text={save.notice} />
       </div>
     </form>

@@ -13,6 +13,7 @@ import { arnSegments, href, navigate } from '../ui/router';
 import { EMPTY_ROOM_FORM, roomInput, RoomFormFields, type RoomFormValues } from '../ui/room-form';
 import { useAction } from '../ui/use-action';
 import { useAsync } from '../ui/use-async';
+import { SubmitButton } from '../ui/submit-button';
 
 const PAGE_SIZES = ['10', '20', '50'];
 
@@ -239,9 +240,7 @@ function CreateRoom({ session, configs, onCancel }: { session: Session; configs:
       <RoomFormFields values={values} onChange={setValues} error={error} problems={problems} loggingConfigurations={configs} />
       <ErrorBox error={error} title="The room was not created" />
       <div class="form-actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create room'}
-        </button>
+        <SubmitButton busy={busy} label="Create room" busyLabel="Creating…" />
         <button type="button" onClick={onCancel}>
           Cancel
         </button>

@@ -11,6 +11,7 @@ import type { ServerInfo } from '../api/server-info';
 import { makeSession, rememberSignIn, type Session } from '../api/session';
 import { ErrorBox } from '../ui/error-box';
 import { fieldId, TextField } from '../ui/field';
+import { SubmitButton } from '../ui/submit-button';
 
 export function SignInPage({ info, onSignedIn }: { info: ServerInfo; onSignedIn: (s: Session) => void }) {
   const [accessKeyId, setAccessKeyId] = useState('');
@@ -57,9 +58,7 @@ export function SignInPage({ info, onSignedIn }: { info: ServerInfo; onSignedIn:
           <TextField label="Secret access key" name="secretAccessKey" type="password" value={secretAccessKey} onInput={setSecret} required autoComplete="current-password" />
           <TextField label="Region" name="region" value={region} onInput={setRegion} hint={`Rooms are kept apart per region; this server's default is ${info.region}.`} />
           <ErrorBox error={error} title="Sign-in failed" />
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
+          <SubmitButton busy={busy} label="Sign in" busyLabel="Signing in…" />
         </form>
       </div>
     </main>
